@@ -1,0 +1,185 @@
+"""Command line: argument parsing, the pipeline, output writing and exit codes.
+
+Exit codes: 0 the policy passed (warnings may be printed), 1 policy violations, 2 a usage
+or configuration error. Only this module writes files or picks an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from license_gate import __version__
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="license-gate",
+        description="Check the licences of a repository's dependencies against a policy.",
+    )
+    parser.add_argument("--version", action="version", version=f"license-gate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="check dependency files against the policy",
+                           description="Check dependency files against the policy. "
+                           "Exit 0: passed; 1: policy violations; 2: usage or configuration error.")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or directories to check (default: the current directory)")
+    check.add_argument("--policy", type=Path, metavar="FILE",
+                       help="policy file (default: .license-gate.yaml, [tool.license-gate] in "
+                       "pyproject.toml, else the built-in default)")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="output format (default: text)")
+    check.add_argument("--output", "-o", type=Path, metavar="FILE",
+                       help="write the report to FILE instead of standard output")
+    check.add_argument("--offline", action="store_true", default=_env_flag("LICENSE_GATE_OFFLINE"),
+                       help="use only installed metadata and the cache; no network "
+                       "(also LICENSE_GATE_OFFLINE=1)")
+    check.add_argument("--pypi-url", metavar="URL",
+                       help="PyPI JSON API base (default: $LICENSE_GATE_PYPI_URL or "
+                       "https://pypi.org/pypi)")
+    check.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="cache directory (default: $LICENSE_GATE_CACHE_DIR or the user "
+                       "cache directory)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="per-request network timeout (default: 10)")
+    check.add_argument("--retries", type=int, default=3, metavar="N",
+                       help="retries for timeouts, 429 and 5xx responses (default: 3)")
+    check.add_argument("--jobs", type=int, default=16, metavar="N",
+                       help="concurrent registry requests (default: 16)")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="text output: list only components with problems")
+    return parser
+
+
+def _read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
+    """Read an included file; refuse anything outside the repository or too large."""
+    from license_gate.discover import MAX_FILE_BYTES
+
+    path = (base / target).resolve()
+    try:
+        display = path.relative_to(root).as_posix()
+    except ValueError:
+        raise ValueError("outside the repository") from None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"{size} bytes, above the {MAX_FILE_BYTES}-byte bound")
+    return display, path.read_text("utf-8", errors="replace")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from license_gate.discover import discover
+    from license_gate.policy import PolicyError, load_policy
+
+    paths = args.paths or ["."]
+    for raw in paths:
+        if not os.path.lexists(raw):
+            print(f"license-gate: {raw}: no such file or directory", file=sys.stderr)
+            return EXIT_USAGE
+    root = Path(paths[0]) if len(paths) == 1 and os.path.isdir(paths[0]) else Path.cwd()
+    root = root.resolve()
+    if args.timeout <= 0 or args.retries < 0 or args.jobs < 1:
+        print("license-gate: --timeout must be > 0, --retries >= 0 and --jobs >= 1", file=sys.stderr)
+        return EXIT_USAGE
+
+    try:
+        policy = load_policy(args.policy, root)
+    except PolicyError as exc:
+        print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    found = discover(paths, root)
+    if not found.inputs and not found.problems and args.format == "text" and not args.output:
+        print("license-gate: no dependency files to check")
+        return EXIT_OK
+
+    from license_gate.evaluate import evaluate
+    from license_gate.extract import extractor_for
+    from license_gate.model import ParseError, Place, Reference
+    from license_gate.resolve import Resolver, ResolveSettings
+    from license_gate.resolve.cache import default_cache_dir
+    from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
+
+    references: list[Reference] = []
+    errors: list[ParseError] = list(found.problems)
+    for item in found.inputs:
+        try:
+            text = item.path.read_text("utf-8")
+        except UnicodeDecodeError:
+            errors.append(ParseError(Place(item.display), "not UTF-8 text"))
+            continue
+        except OSError as exc:
+            errors.append(ParseError(Place(item.display), f"cannot read: {exc.strerror}"))
+            continue
+        base = item.path.parent
+
+        def read_include(target: str, base: Path = base) -> tuple[str, str]:
+            return _read_confined(root, base, target)
+
+        result = extractor_for(item.format)(text, item.display, read_include)
+        references.extend(result.references)
+        errors.extend(result.errors)
+
+    cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
+    settings = ResolveSettings(
+        offline=args.offline,
+        pypi_url=args.pypi_url or pypi_url_from_env(),
+        cache_dir=cache_dir,
+        http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
+    )
+    resolver = Resolver(settings)
+    resolved = resolver.resolve(references)
+    notes = list(resolver.notes)
+    if any(getattr(r.outcome, "network", False) for r in resolved):
+        notes.append("some licences could not be fetched because the registry was unreachable; "
+                     "they are reported as unknown, never as passed. Use --offline with a warm "
+                     "cache where the network is unavailable.")
+    report = evaluate(policy, resolved, errors, inputs=[i.display for i in found.inputs],
+                      offline=args.offline, notes=notes)
+
+    if args.format == "text":
+        from license_gate.report.text import format_text
+
+        output = format_text(report, show_allowed=not args.quiet)
+    else:
+        from license_gate.report import formatter
+
+        output = formatter(args.format)(report)
+    if args.output:
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(output, "utf-8")
+        except OSError as exc:
+            print(f"license-gate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"license-gate: report written to {args.output} "
+              f"({'passed' if report.is_compliant else 'FAILED'}: {report.errors} error(s), "
+              f"{report.warnings} warning(s))")
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK if report.is_compliant else EXIT_VIOLATIONS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 for --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    return run_check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

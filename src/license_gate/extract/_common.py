@@ -1,0 +1,62 @@
+"""Helpers shared by the TOML- and JSON-based extractors."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+from license_gate.model import ParseError, Place
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def load_toml(text: str, path: str) -> dict[str, Any] | ParseError:
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        line = int(match.group(1)) if match else None
+        return ParseError(Place(path, line), f"invalid TOML: {exc}")
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalisation, so ``Foo_Bar`` and ``foo-bar`` are one package."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class NameLines:
+    """Finds the line of each ``name = "..."`` entry in a TOML lockfile.
+
+    tomllib keeps no positions, so we scan the text once. Entries with the same name
+    (one package locked at two versions for different markers) are handed out in file
+    order, which is the order tomllib returns them in.
+    """
+
+    def __init__(self, text: str, key: str = "name") -> None:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=\s*[\"']([^\"']+)[\"']")
+        self._lines: dict[str, list[int]] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = pattern.match(line)
+            if match:
+                self._lines.setdefault(canonical_name(match.group(1)), []).append(number)
+
+    def take(self, name: str) -> int | None:
+        lines = self._lines.get(canonical_name(name))
+        if not lines:
+            return None
+        return lines.pop(0) if len(lines) > 1 else lines[0]
+
+
+def line_of(text: str, needle: str, start: int = 1) -> int | None:
+    """1-based line of the first occurrence of ``needle`` at or after line ``start``."""
+    for number, line in enumerate(text.splitlines()[start - 1 :], start=start):
+        if needle in line:
+            return number
+    return None

@@ -1,0 +1,50 @@
+"""``uv.lock``: every ``[[package]]`` with its exact version and source.
+
+The workspace's own members (``editable``/``virtual`` sources) are the project, not a
+dependency. Git, path and direct-URL sources have no registry record to resolve against.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from license_gate.extract._common import NameLines, canonical_name, load_toml
+from license_gate.extract.interface import ReadInclude
+from license_gate.model import ExtractResult, ParseError, Place, Reference
+
+
+def _source_problem(source: Any) -> str | None:
+    if not isinstance(source, dict):
+        return None
+    for key in ("git", "path", "directory", "url"):
+        if key in source:
+            return f"{key} source {source[key]!r}: not a registry release"
+    return None
+
+
+def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
+    data = load_toml(text, path)
+    if isinstance(data, ParseError):
+        return ExtractResult(errors=(data,))
+    packages = data.get("package", [])
+    if not isinstance(packages, list):
+        return ExtractResult(errors=(ParseError(Place(path, 1), "'package' must be an array"),))
+    lines = NameLines(text)
+    refs: list[Reference] = []
+    errors: list[ParseError] = []
+    for entry in packages:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            errors.append(ParseError(Place(path, None), "a [[package]] entry has no name"))
+            continue
+        name = entry["name"]
+        place = Place(path, lines.take(name))
+        source = entry.get("source", {})
+        if isinstance(source, dict) and ("editable" in source or "virtual" in source):
+            continue
+        version = entry.get("version")
+        refs.append(Reference(
+            "pypi", canonical_name(name), place,
+            version=str(version) if version is not None else None,
+            unresolvable=_source_problem(source),
+        ))
+    return ExtractResult(tuple(refs), tuple(errors))

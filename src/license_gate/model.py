@@ -1,0 +1,208 @@
+"""Frozen dataclasses passed between the pipeline stages.
+
+discover -> extract (Reference, ParseError) -> resolve (Component, Resolution | Unresolved)
+-> evaluate (Finding, ComponentResult, Report) -> report (strings).
+
+Nothing here does I/O, so every stage can be tested on plain values.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+
+class Kind(str, enum.Enum):
+    PACKAGE = "package"
+    MODEL = "model"
+    DATASET = "dataset"
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Verdict(str, enum.Enum):
+    """How a component came out of the policy, used to group the text report."""
+
+    DENIED = "denied"
+    UNKNOWN = "unknown"
+    WARNED = "warned"
+    EXCEPTED = "excepted"
+    ALLOWED = "allowed"
+
+
+@dataclass(frozen=True, order=True)
+class Place:
+    """Where something was said: a repository-relative path and a 1-based line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One mention of a component in one input file, exactly as the file states it.
+
+    ``version`` is set only when the file pins one exact version (a lockfile entry or
+    ``==``); ``specifier`` keeps any looser constraint for version selection later.
+    ``unresolvable`` carries the reason when the file points somewhere no registry can
+    answer for (a VCS URL, a local path, a direct archive URL).
+    """
+
+    ecosystem: str
+    name: str
+    place: Place
+    kind: Kind = Kind.PACKAGE
+    version: str | None = None
+    specifier: str = ""
+    marker: str | None = None
+    unresolvable: str | None = None
+    constraint_only: bool = False
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """An input that could not be read; reported, never fatal to the other inputs."""
+
+    place: Place
+    message: str
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    references: tuple[Reference, ...] = ()
+    errors: tuple[ParseError, ...] = ()
+
+
+def purl_for(ecosystem: str, name: str, version: str | None) -> str:
+    """A package URL (purl) for a component. Versions are percent-encoded as the purl
+    spec requires, so a local version like ``1.0+cpu`` stays one token."""
+    base = f"pkg:{ecosystem}/{quote(name, safe='/')}"
+    return f"{base}@{quote(version, safe='')}" if version else base
+
+
+@dataclass(frozen=True)
+class Component:
+    """One thing whose licence matters: a package at a version, or a model revision."""
+
+    ecosystem: str
+    name: str
+    version: str | None
+    kind: Kind = Kind.PACKAGE
+
+    @property
+    def purl(self) -> str:
+        return purl_for(self.ecosystem, self.name, self.version)
+
+    @property
+    def unversioned_purl(self) -> str:
+        return purl_for(self.ecosystem, self.name, None)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why we believe a licence: which source, which field, and the raw value read."""
+
+    source: str  # installed | pypi | cache | manifest | ...
+    field: str  # License-Expression | License | classifier | license text | version ...
+    raw: str
+    note: str | None = None
+    url: str | None = None
+
+    def describe(self) -> str:
+        where = {
+            "installed": "installed metadata",
+            "pypi": "PyPI",
+            "cache": "cache (PyPI)",
+        }.get(self.source, self.source)
+        raw = self.raw if len(self.raw) <= 60 else self.raw[:57].rstrip() + "..."
+        text = f"from {where} {self.field}"
+        if raw and raw != self.field:
+            text += f" {raw!r}"
+        if self.note:
+            text += f" ({self.note})"
+        return text
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A licence expression we could stand behind, with the evidence for it."""
+
+    expression: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """No licence could be determined. Always carries a reason; never a silent pass."""
+
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    network: bool = False
+
+
+Outcome = Resolution | Unresolved
+
+
+@dataclass(frozen=True)
+class ResolvedComponent:
+    component: Component
+    outcome: Outcome
+    places: tuple[Place, ...]
+    version_evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    component: str | None = None  # purl
+    places: tuple[Place, ...] = ()
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class ComponentResult:
+    resolved: ResolvedComponent
+    verdict: Verdict
+    detail: str = ""  # why the verdict: which policy entry decided it
+    chosen: str | None = None  # the OR alternative that satisfied the policy
+    exception_reason: str | None = None
+
+    @property
+    def component(self) -> Component:
+        return self.resolved.component
+
+
+@dataclass(frozen=True)
+class Report:
+    components: tuple[ComponentResult, ...]
+    findings: tuple[Finding, ...]
+    policy_sources: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    offline: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def unresolved(self) -> int:
+        return sum(1 for c in self.components if isinstance(c.resolved.outcome, Unresolved))
+
+    @property
+    def is_compliant(self) -> bool:
+        return self.errors == 0

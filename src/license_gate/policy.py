@@ -1,0 +1,452 @@
+"""Load, validate and merge the policy.
+
+A policy comes from ``--policy FILE``, else ``.license-gate.yaml`` (or ``.yml``) at the
+root, else ``[tool.license-gate]`` in the root ``pyproject.toml``, else the built-in
+``default`` profile. A policy may ``extends:`` built-in profiles and other files; later
+layers refine earlier ones. Every problem raises PolicyError naming the file, the key
+and, where it can be known, the line, and the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from license_gate.model import Place
+
+ACTIONS = ("allow", "warn", "error")
+UNKNOWN_ACTIONS = ("error", "warn", "ignore")
+POLICY_FILES = (".license-gate.yaml", ".license-gate.yml")
+MAX_EXTENDS_DEPTH = 10
+
+_TOP_KEYS = {"version", "extends", "unknown", "licenses", "exceptions"}
+_LICENSE_KEYS = {"allow", "deny", "categories", "default"}
+_EXCEPTION_KEYS = {"component", "versions", "license", "reason", "expires", "owner"}
+
+
+class PolicyError(Exception):
+    def __init__(self, file: str, key: str, message: str, line: int | None = None) -> None:
+        self.file, self.key, self.line, self.message = file, key, line, message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class PolicyException:
+    component: str  # pkg:<type>/<name>, no version
+    reason: str
+    place: Place
+    versions: str | None = None
+    license: str | None = None
+    expires: dt.date | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    unknown: str = "error"
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    categories: Mapping[str, str] = field(default_factory=dict)
+    default: str = "error"
+    exceptions: tuple[PolicyException, ...] = ()
+    sources: tuple[str, ...] = ()
+    # rule key (e.g. "licenses.categories.Copyleft") -> where it was last set
+    origins: Mapping[str, Place] = field(default_factory=dict)
+
+    def origin(self, key: str) -> str:
+        place = self.origins.get(key)
+        return f" ({place})" if place else ""
+
+
+# ---------------------------------------------------------------- reading files
+
+
+class _Lines:
+    """Maps key paths like ('licenses', 'allow', 2) to 1-based lines."""
+
+    def __init__(self, lines: dict[tuple[Any, ...], int] | None = None) -> None:
+        self.lines = lines or {}
+
+    def get(self, *path: Any) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def _yaml_load(text: str, file: str) -> tuple[Any, _Lines]:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loader = loader_cls(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise PolicyError(file, "", f"invalid YAML: {exc}".splitlines()[0], line) from exc
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def walk(n: Any, path: tuple[Any, ...]) -> None:
+        lines[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in n.value:
+                key = key_node.value
+                if key in seen:
+                    raise PolicyError(file, ".".join(map(str, (*path, key))), "duplicate key",
+                                      key_node.start_mark.line + 1)
+                seen.add(key)
+                sub = (*path, key)
+                lines[sub] = key_node.start_mark.line + 1
+                walk(value_node, (*path, key))
+        elif isinstance(n, yaml.SequenceNode):
+            for index, item in enumerate(n.value):
+                walk(item, (*path, index))
+
+    if node is not None:
+        walk(node, ())
+    return data, _Lines(lines)
+
+
+def _toml_policy(path: Path, display: str) -> tuple[Any, _Lines] | None:
+    from license_gate.extract._common import line_of, load_toml
+    from license_gate.model import ParseError
+
+    text = path.read_text("utf-8")
+    data = load_toml(text, display)
+    if isinstance(data, ParseError):
+        raise PolicyError(display, "", data.message, data.place.line)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict) or "license-gate" not in tool:
+        return None
+    start = line_of(text, "[tool.license-gate") or 1
+    lines: dict[tuple[Any, ...], int] = {(): start}
+    # tomllib keeps no positions; find each key's first line after the section header.
+    for number, line in enumerate(text.splitlines()[start - 1:], start=start):
+        stripped = line.strip()
+        if stripped.startswith("[tool.license-gate"):
+            sub = stripped.strip("[]").removeprefix("tool.license-gate").lstrip(".")
+            if sub:
+                lines.setdefault(tuple(sub.split(".")), number)
+        elif "=" in stripped:
+            key = stripped.split("=", 1)[0].strip().strip('"')
+            lines.setdefault((key,), number)
+    return tool["license-gate"], _Lines(lines)
+
+
+def _builtin_dir() -> Path:
+    packaged = resources.files("license_gate").joinpath("policies")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # A source checkout or editable install: the profiles sit at the repository root.
+    return Path(__file__).resolve().parents[2] / "policies"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in _builtin_dir().glob("*.yaml"))
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _expression(value: Any, file: str, key: str, line: int | None) -> str:
+    from license_gate.knowledge import licensing
+
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyError(file, key, f"expected a licence id or expression, got {value!r}", line)
+    try:
+        return str(licensing.render(licensing.parse(value)))
+    except licensing.LicenseParseError as exc:
+        raise PolicyError(file, key, str(exc), line) from exc
+
+
+def _choice(value: Any, allowed: tuple[str, ...], file: str, key: str, line: int | None) -> str:
+    if value not in allowed:
+        raise PolicyError(file, key, f"must be one of {', '.join(allowed)}, got {value!r}", line)
+    return str(value)
+
+
+def _string_list(value: Any, file: str, key: str, line: int | None) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise PolicyError(file, key, f"expected a list, got {type(value).__name__}", line)
+    return value
+
+
+def _check_keys(data: Mapping[str, Any], allowed: set[str], file: str, prefix: str,
+                lines: _Lines, path: tuple[Any, ...]) -> None:
+    for key in data:
+        if key not in allowed:
+            shown = f"{prefix}{key}"
+            raise PolicyError(
+                file, shown,
+                f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+                lines.get(*path, key),
+            )
+
+
+def _exception(item: Any, index: int, file: str, lines: _Lines) -> PolicyException:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from license_gate.extract._common import canonical_name
+
+    key = f"exceptions[{index}]"
+    line = lines.get("exceptions", index)
+    if not isinstance(item, dict):
+        raise PolicyError(file, key, "expected a mapping", line)
+    _check_keys(item, _EXCEPTION_KEYS, file, f"{key}.", lines, ("exceptions", index))
+    component = item.get("component")
+    if not isinstance(component, str) or not component.startswith("pkg:") or "/" not in component:
+        raise PolicyError(file, f"{key}.component",
+                          f"expected a package URL such as pkg:pypi/name, got {component!r}",
+                          lines.get("exceptions", index, "component"))
+    if "@" in component:
+        raise PolicyError(file, f"{key}.component",
+                          "put versions in 'versions:', not in the package URL",
+                          lines.get("exceptions", index, "component"))
+    kind, _, name = component[4:].partition("/")
+    if kind == "pypi":
+        name = canonical_name(name)
+    reason = item.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise PolicyError(file, f"{key}.reason", "every exception needs a reason",
+                          lines.get("exceptions", index, "reason") or line)
+    versions = item.get("versions")
+    if versions is not None:
+        try:
+            SpecifierSet(str(versions))
+        except InvalidSpecifier as exc:
+            raise PolicyError(file, f"{key}.versions", f"not a PEP 440 specifier: {exc}",
+                              lines.get("exceptions", index, "versions")) from exc
+    license_expr = None
+    if item.get("license") is not None:
+        license_expr = _expression(item["license"], file, f"{key}.license",
+                                   lines.get("exceptions", index, "license"))
+    expires = item.get("expires")
+    if expires is not None:
+        if isinstance(expires, dt.datetime):
+            expires = expires.date()
+        elif isinstance(expires, str):
+            try:
+                expires = dt.date.fromisoformat(expires)
+            except ValueError as exc:
+                raise PolicyError(file, f"{key}.expires",
+                                  f"expected a date like 2027-06-30, got {expires!r}",
+                                  lines.get("exceptions", index, "expires")) from exc
+        elif not isinstance(expires, dt.date):
+            raise PolicyError(file, f"{key}.expires",
+                              f"expected a date like 2027-06-30, got {expires!r}",
+                              lines.get("exceptions", index, "expires"))
+    owner = item.get("owner")
+    if owner is not None and not isinstance(owner, str):
+        raise PolicyError(file, f"{key}.owner", "expected a string",
+                          lines.get("exceptions", index, "owner"))
+    return PolicyException(
+        component=f"pkg:{kind}/{name}", reason=reason.strip(), place=Place(file, line),
+        versions=str(versions) if versions is not None else None, license=license_expr,
+        expires=expires, owner=owner,
+    )
+
+
+@dataclass
+class _Layer:
+    file: str
+    extends: list[str]
+    values: dict[str, Any]
+    lines: _Lines
+
+
+def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
+    from license_gate.knowledge.licensing import CATEGORIES
+
+    if not isinstance(data, dict):
+        raise PolicyError(file, "", "the policy must be a mapping of keys", lines.get())
+    _check_keys(data, _TOP_KEYS, file, "", lines, ())
+    version = data.get("version")
+    if version != 1:
+        raise PolicyError(file, "version", f"must be 1, got {version!r}", lines.get("version"))
+    values: dict[str, Any] = {}
+    extends = [str(e) for e in _string_list(data.get("extends", []), file, "extends",
+                                            lines.get("extends"))]
+    if "unknown" in data:
+        values["unknown"] = _choice(data["unknown"], UNKNOWN_ACTIONS, file, "unknown",
+                                    lines.get("unknown"))
+    licenses = data.get("licenses", {})
+    if licenses is None:
+        licenses = {}
+    if not isinstance(licenses, dict):
+        raise PolicyError(file, "licenses", "expected a mapping", lines.get("licenses"))
+    _check_keys(licenses, _LICENSE_KEYS, file, "licenses.", lines, ("licenses",))
+    for kind in ("allow", "deny"):
+        if kind in licenses:
+            items = _string_list(licenses[kind] or [], file, f"licenses.{kind}",
+                                 lines.get("licenses", kind))
+            values[kind] = [
+                (_expression(v, file, f"licenses.{kind}[{i}]", lines.get("licenses", kind, i)),
+                 lines.get("licenses", kind, i))
+                for i, v in enumerate(items)
+            ]
+    if "categories" in licenses:
+        cats = licenses["categories"] or {}
+        if not isinstance(cats, dict):
+            raise PolicyError(file, "licenses.categories", "expected a mapping",
+                              lines.get("licenses", "categories"))
+        for name, action in cats.items():
+            line = lines.get("licenses", "categories", name)
+            if name not in CATEGORIES:
+                raise PolicyError(file, f"licenses.categories.{name}",
+                                  f"unknown category (expected one of: {', '.join(CATEGORIES)})",
+                                  line)
+            _choice(action, ACTIONS, file, f"licenses.categories.{name}", line)
+        values["categories"] = {k: (v, lines.get("licenses", "categories", k))
+                                for k, v in cats.items()}
+    if "default" in licenses:
+        values["default"] = _choice(licenses["default"], ACTIONS, file, "licenses.default",
+                                    lines.get("licenses", "default"))
+    exceptions = data.get("exceptions", []) or []
+    if not isinstance(exceptions, list):
+        raise PolicyError(file, "exceptions", "expected a list", lines.get("exceptions"))
+    values["exceptions"] = [_exception(e, i, file, lines) for i, e in enumerate(exceptions)]
+    return _Layer(file, extends, values, lines)
+
+
+# ---------------------------------------------------------------- loading and merging
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_layer(ref: str, base_dir: Path, root: Path, referrer: str) -> tuple[_Layer, Path | None]:
+    if ref.startswith("builtin:"):
+        name = ref.removeprefix("builtin:")
+        path = _builtin_dir() / f"{name}.yaml"
+        if not path.is_file():
+            raise PolicyError(referrer, "extends",
+                              f"no built-in profile {name!r} (have: {', '.join(builtin_names())})")
+        data, lines = _yaml_load(path.read_text("utf-8"), ref)
+        return _validate(data, ref, lines), None
+    if ref.startswith(("http://", "https://")):
+        raise PolicyError(referrer, "extends",
+                          f"{ref!r}: remote policies are not supported by this version; "
+                          "vendor the file and extend it by path")
+    path = (base_dir / ref).resolve()
+    display = _display(path, root)
+    if not path.is_file():
+        raise PolicyError(referrer, "extends", f"policy file {display!r} does not exist")
+    return _load_file(path, display), path
+
+
+def _load_file(path: Path, display: str) -> _Layer:
+    try:
+        if path.name == "pyproject.toml" or path.suffix == ".toml":
+            found = _toml_policy(path, display)
+            if found is None:
+                raise PolicyError(display, "tool.license-gate", "no [tool.license-gate] table")
+            data, lines = found
+        else:
+            data, lines = _yaml_load(path.read_text("utf-8"), display)
+    except OSError as exc:
+        raise PolicyError(display, "", f"cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(display, "", "not UTF-8 text") from exc
+    return _validate(data, display, lines)
+
+
+def _collect(layer: _Layer, base_dir: Path, root: Path, chain: tuple[str, ...],
+             out: list[_Layer]) -> None:
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise PolicyError(layer.file, "extends", f"extends nested deeper than {MAX_EXTENDS_DEPTH}")
+    for ref in layer.extends:
+        parent, path = _read_layer(ref, base_dir, root, layer.file)
+        if parent.file in chain:
+            raise PolicyError(layer.file, "extends",
+                              f"extends cycle: {' -> '.join((*chain, parent.file))}",
+                              layer.lines.get("extends"))
+        _collect(parent, path.parent if path else base_dir, root, (*chain, parent.file), out)
+    out.append(layer)
+
+
+def _merge(layers: list[_Layer]) -> Policy:
+    unknown, default = "error", "error"
+    allow: dict[str, None] = {}
+    deny: dict[str, None] = {}
+    categories: dict[str, str] = {}
+    exceptions: list[PolicyException] = []
+    origins: dict[str, Place] = {}
+    for layer in layers:
+        values = layer.values
+        if "unknown" in values:
+            unknown = values["unknown"]
+            origins["unknown"] = Place(layer.file, layer.lines.get("unknown"))
+        if "default" in values:
+            default = values["default"]
+            origins["licenses.default"] = Place(layer.file, layer.lines.get("licenses", "default"))
+        # A later layer that allows what an earlier one denied (or the reverse) wins.
+        for expr, line in values.get("allow", []):
+            deny.pop(expr, None)
+            allow[expr] = None
+            origins[f"licenses.allow:{expr}"] = Place(layer.file, line)
+        for expr, line in values.get("deny", []):
+            allow.pop(expr, None)
+            deny[expr] = None
+            origins[f"licenses.deny:{expr}"] = Place(layer.file, line)
+        for name, (action, line) in values.get("categories", {}).items():
+            categories[name] = action
+            origins[f"licenses.categories.{name}"] = Place(layer.file, line)
+        exceptions.extend(values.get("exceptions", []))
+    return Policy(
+        unknown=unknown, allow=tuple(allow), deny=tuple(deny), categories=categories,
+        default=default, exceptions=tuple(exceptions),
+        sources=tuple(layer.file for layer in layers), origins=origins,
+    )
+
+
+def find_policy_file(root: Path) -> Path | None:
+    for name in POLICY_FILES:
+        if (root / name).is_file():
+            return root / name
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            text = pyproject.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if "[tool.license-gate" in text:
+            return pyproject
+    return None
+
+
+def load_policy(explicit: Path | None, root: Path) -> Policy:
+    """The effective policy for a run. Raises PolicyError for anything invalid."""
+    if explicit is not None:
+        path: Path | None = explicit
+    else:
+        path = find_policy_file(root)
+    if path is None:
+        layer, _ = _read_layer("builtin:default", root, root, "builtin:default")
+        layers: list[_Layer] = []
+        _collect(layer, root, root, (layer.file,), layers)
+        return _merge(layers)
+    if explicit is not None and not path.is_file():
+        raise PolicyError(str(explicit), "", "policy file does not exist")
+    display = _display(path, root)
+    top = _load_file(path, display)
+    layers = []
+    _collect(top, path.resolve().parent, root, (top.file,), layers)
+    return _merge(layers)

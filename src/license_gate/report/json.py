@@ -1,0 +1,79 @@
+"""The JSON report: a stable, versioned contract (schemas/report-v1.schema.json).
+
+Version 1 may gain fields; it never loses or renames one. A breaking change gets a new
+``schema_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from license_gate import __version__
+from license_gate.model import Evidence, Place, Report, Resolution, Unresolved
+
+SCHEMA_VERSION = 1
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"source": e.source, "field": e.field, "value": e.raw, "note": e.note, "url": e.url}
+
+
+def _places(places: tuple[Place, ...]) -> list[dict[str, Any]]:
+    return [{"path": p.path, "line": p.line} for p in places]
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    components = []
+    for result in report.components:
+        resolved = result.resolved
+        c = resolved.component
+        outcome = resolved.outcome
+        components.append({
+            "id": c.purl,
+            "kind": c.kind.value,
+            "ecosystem": c.ecosystem,
+            "name": c.name,
+            "version": c.version,
+            "license": outcome.expression if isinstance(outcome, Resolution) else None,
+            "verdict": result.verdict.value,
+            "reason": result.detail,
+            "chosen": result.chosen,
+            "unresolved_reason": outcome.reason if isinstance(outcome, Unresolved) else None,
+            "exception_reason": result.exception_reason,
+            "evidence": [_evidence(e) for e in outcome.evidence],
+            "version_evidence": _evidence(resolved.version_evidence)
+            if resolved.version_evidence else None,
+            "references": _places(resolved.places),
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "license-gate", "version": __version__},
+        "passed": report.is_compliant,
+        "summary": {
+            "components": len(report.components),
+            "errors": report.errors,
+            "warnings": report.warnings,
+            "unresolved": report.unresolved,
+        },
+        "policy": {"sources": list(report.policy_sources)},
+        "offline": report.offline,
+        "inputs": list(report.inputs),
+        "components": components,
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "component": f.component,
+                "message": f.message,
+                "hint": f.hint,
+                "references": _places(f.places),
+            }
+            for f in report.findings
+        ],
+        "notes": list(report.notes),
+    }
+
+
+def format_json(report: Report) -> str:
+    return json.dumps(to_dict(report), indent=2, sort_keys=False) + "\n"

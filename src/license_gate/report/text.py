@@ -1,0 +1,98 @@
+"""The human report: components grouped by verdict, each with its licence, the evidence
+for it and where it is referenced; then every problem as ``path:line: severity rule:
+message`` (the shape editors and pre-commit users expect); then the verdict."""
+
+from __future__ import annotations
+
+from license_gate import __version__
+from license_gate.model import ComponentResult, Report, Resolution, Severity, Unresolved, Verdict
+
+_ORDER = (Verdict.DENIED, Verdict.UNKNOWN, Verdict.WARNED, Verdict.EXCEPTED, Verdict.ALLOWED)
+_TITLE = {
+    Verdict.DENIED: "denied",
+    Verdict.UNKNOWN: "unknown licence",
+    Verdict.WARNED: "allowed with a warning",
+    Verdict.EXCEPTED: "allowed by an exception",
+    Verdict.ALLOWED: "allowed",
+}
+MAX_PLACES = 3
+
+
+def _places(result: ComponentResult) -> str:
+    places = result.resolved.places
+    shown = ", ".join(str(p) for p in places[:MAX_PLACES])
+    if len(places) > MAX_PLACES:
+        shown += f" (+{len(places) - MAX_PLACES} more)"
+    return shown
+
+
+def _line(result: ComponentResult, detailed: bool) -> list[str]:
+    resolved = result.resolved
+    c = resolved.component
+    outcome = resolved.outcome
+    name = f"{c.name} {c.version}" if c.version else c.name
+    licence = outcome.expression if isinstance(outcome, Resolution) else "?"
+    head = f"  {name}  {licence}"
+    if result.chosen and result.chosen != licence:
+        head += f"  (chosen: {result.chosen})"
+    evidence = "; ".join(e.describe() for e in outcome.evidence) if outcome.evidence else ""
+    if not detailed:
+        extra = f"  [{evidence}]" if evidence else ""
+        return [f"{head}{extra}  {_places(result)}"]
+    lines = [head]
+    if isinstance(outcome, Unresolved):
+        lines.append(f"      why: {outcome.reason}")
+    else:
+        lines.append(f"      why: {result.detail}")
+    if result.exception_reason:
+        lines.append(f"      exception: {result.exception_reason}")
+    if evidence:
+        lines.append(f"      evidence: {evidence}")
+    if resolved.version_evidence:
+        lines.append(f"      version: {resolved.version_evidence.describe()}")
+    lines.append(f"      at: {_places(result)}")
+    return lines
+
+
+def format_text(report: Report, show_allowed: bool = True) -> str:
+    out: list[str] = []
+    sources = ", ".join(report.policy_sources) or "none"
+    out.append(
+        f"license-gate {__version__}: {len(report.components)} components from "
+        f"{len(report.inputs)} files; policy: {sources}{'; offline' if report.offline else ''}"
+    )
+    for verdict in _ORDER:
+        group = [r for r in report.components if r.verdict is verdict]
+        if not group or (verdict is Verdict.ALLOWED and not show_allowed):
+            continue
+        out.append("")
+        out.append(f"{_TITLE[verdict]} ({len(group)})")
+        for result in group:
+            out.extend(_line(result, detailed=verdict is not Verdict.ALLOWED))
+    problems = sorted(
+        report.findings,
+        key=lambda f: (
+            f.severity is not Severity.ERROR,
+            (f.places[0].path, f.places[0].line or 0) if f.places else ("", 0),
+            f.rule,
+        ),
+    )
+    if problems:
+        out.append("")
+        out.append("problems:")
+        for f in problems:
+            where = str(f.places[0]) if f.places else "<policy>"
+            subject = f"{f.component}: " if f.component and f.rule.startswith("license") else ""
+            out.append(f"{where}: {f.severity.value} [{f.rule}] {subject}{f.message}")
+            if len(f.places) > 1:
+                out.append(f"    also at: {', '.join(str(p) for p in f.places[1:MAX_PLACES + 1])}"
+                           + (" ..." if len(f.places) > MAX_PLACES + 1 else ""))
+            if f.hint:
+                out.append(f"    fix: {f.hint}")
+    for note in report.notes:
+        out.append(f"note: {note}")
+    out.append("")
+    summary = (f"{report.errors} error(s), {report.warnings} warning(s), "
+               f"{report.unresolved} unresolved")
+    out.append(("PASSED: " if report.is_compliant else "FAILED: ") + summary)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,294 @@
+"""The resolve stage: references -> components with a version -> a licence outcome.
+
+Sources are asked in order of cost and trust: installed metadata (only when the installed
+release is the one asked for), the persistent cache, then the PyPI JSON API (unless
+offline). Every component ends with a Resolution or an Unresolved with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from license_gate.model import (
+    Component,
+    Evidence,
+    Outcome,
+    Place,
+    Reference,
+    ResolvedComponent,
+    Unresolved,
+)
+from license_gate.resolve.cache import PROJECT_TTL_SECONDS, Cache, CacheError
+from license_gate.resolve.installed import InstalledSource
+from license_gate.resolve.interface import Key, same_version
+from license_gate.resolve.metadata import outcome_from_metadata
+from license_gate.resolve.pypi import (
+    DEFAULT_PYPI_URL,
+    Fetched,
+    HttpSettings,
+    NotFound,
+    PyPIClient,
+    PyPISource,
+    versions_from_project,
+)
+
+
+@dataclass(frozen=True)
+class ResolveSettings:
+    offline: bool = False
+    pypi_url: str = DEFAULT_PYPI_URL
+    cache_dir: Path | None = None  # None: no cache at all
+    http: HttpSettings = field(default_factory=HttpSettings)
+    search_path: Sequence[str] | None = None  # None: this interpreter's sys.path
+
+
+@dataclass
+class _Group:
+    name: str
+    version: str | None
+    specifier: str = ""
+    places: set[Place] = field(default_factory=set)
+    unresolvable: str | None = None
+
+
+def group_references(refs: Sequence[Reference]) -> list[_Group]:
+    """Merge references to the same package. Exact versions (lockfiles, ``==``) make one
+    component each; looser mentions join the pinned component their range admits, and
+    only when nothing pins the package do they form an unpinned component."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    by_name: dict[str, list[Reference]] = defaultdict(list)
+    for ref in refs:
+        by_name[ref.name].append(ref)
+    groups: list[_Group] = []
+    for name, items in sorted(by_name.items()):
+        direct: dict[str, _Group] = {}
+        for ref in items:
+            if ref.unresolvable:
+                group = direct.setdefault(
+                    ref.unresolvable, _Group(name, ref.version, unresolvable=ref.unresolvable)
+                )
+                group.places.add(ref.place)
+        groups.extend(direct.values())
+        registry = [r for r in items if not r.unresolvable]
+        pinned: dict[str, _Group] = {}
+        for ref in registry:
+            if ref.version:
+                key = next((v for v in pinned if same_version(v, ref.version)), ref.version)
+                pinned.setdefault(key, _Group(name, key)).places.add(ref.place)
+        loose = [r for r in registry if not r.version]
+        if pinned:
+            for ref in loose:
+                try:
+                    spec = SpecifierSet(ref.specifier)
+                except InvalidSpecifier:
+                    spec = SpecifierSet()
+                targets = [g for v, g in pinned.items() if spec.contains(v, prereleases=True)]
+                for group in targets or pinned.values():
+                    group.places.add(ref.place)
+            groups.extend(pinned.values())
+        elif loose:
+            specs = sorted({r.specifier for r in loose if r.specifier})
+            group = _Group(name, None, ",".join(specs))
+            group.places.update(r.place for r in loose)
+            groups.append(group)
+    return groups
+
+
+def _choose(versions: Sequence[str], specifier: str) -> str | None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        spec = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        spec = SpecifierSet()
+    parsed: list[Version] = []
+    for v in versions:
+        try:
+            parsed.append(Version(v))
+        except InvalidVersion:
+            continue
+    matching = [v for v in parsed if spec.contains(v)]
+    if not matching:
+        matching = [v for v in parsed if spec.contains(v, prereleases=True)]
+    if not matching:
+        return None
+    best = max(matching)
+    return next(v for v in versions if _safe_eq(v, best))
+
+
+def _safe_eq(text: str, version: object) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(text) == version
+    except InvalidVersion:
+        return False
+
+
+class Resolver:
+    def __init__(self, settings: ResolveSettings) -> None:
+        self.settings = settings
+        self.installed = InstalledSource(settings.search_path)
+        self.cache = Cache(settings.cache_dir) if settings.cache_dir else None
+        self._client: PyPIClient | None = None
+        self.notes: list[str] = []
+
+    @property
+    def client(self) -> PyPIClient:
+        if self._client is None:
+            self._client = PyPIClient(self.settings.pypi_url, self.settings.http)
+        return self._client
+
+    def _cache_call(self, what: str, func, *args):  # type: ignore[no-untyped-def]
+        """Run a cache operation; a broken cache degrades to no cache, with a note."""
+        if self.cache is None:
+            return None
+        try:
+            return func(*args)
+        except CacheError as exc:
+            self.notes.append(f"cache disabled for this run: {exc}")
+            self.cache = None
+            return None
+
+    def _pick_versions(
+        self, groups: list[_Group]
+    ) -> dict[int, tuple[str | None, Evidence | Unresolved]]:
+        """For unpinned groups: the installed version if it satisfies the range, else the
+        latest matching release on PyPI (or in the cache when offline)."""
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        out: dict[int, tuple[str | None, Evidence | Unresolved]] = {}
+        need_latest: list[int] = []
+        for index, group in enumerate(groups):
+            if group.version is not None or group.unresolvable:
+                continue
+            installed = self.installed.version_of(group.name)
+            if installed is not None:
+                try:
+                    ok = SpecifierSet(group.specifier).contains(installed, prereleases=True)
+                except InvalidSpecifier:
+                    ok = False
+                if ok:
+                    out[index] = (installed, Evidence(
+                        "installed", "version", installed, "not pinned; the installed version"
+                    ))
+                    continue
+            need_latest.append(index)
+        to_fetch: list[int] = []
+        for index in need_latest:
+            group = groups[index]
+            max_age = None if self.settings.offline else PROJECT_TTL_SECONDS
+            cached = self._cache_call("read", self._get_project, group.name, max_age)
+            if cached:
+                versions, fetched = cached
+                chosen = _choose(versions, group.specifier)
+                if chosen:
+                    when = datetime.fromtimestamp(fetched, timezone.utc).strftime("%Y-%m-%d")
+                    out[index] = (chosen, Evidence(
+                        "cache", "version", chosen,
+                        f"not pinned; latest matching release as of {when}",
+                    ))
+                    continue
+            if self.settings.offline:
+                out[index] = (None, Unresolved(
+                    "offline: no pinned version, not installed, and no release list in the cache"
+                ))
+            else:
+                to_fetch.append(index)
+        if to_fetch:
+            results = self.client.map(lambda i: self.client.project(groups[i].name), to_fetch)
+            for index, result in zip(to_fetch, results, strict=True):
+                group = groups[index]
+                if isinstance(result, Fetched):
+                    versions = versions_from_project(result.data)
+                    self._cache_call("write", self._put_project, group.name, versions)
+                    chosen = _choose(versions, group.specifier)
+                    if chosen:
+                        out[index] = (chosen, Evidence(
+                            "pypi", "version", chosen, "not pinned; latest matching release"
+                        ))
+                    else:
+                        out[index] = (None, Unresolved(
+                            f"no release on PyPI matches {group.specifier or 'any version'}"
+                        ))
+                elif isinstance(result, NotFound):
+                    out[index] = (None, Unresolved(f"not found on PyPI ({result.url} answered 404)"))
+                else:
+                    out[index] = (None, Unresolved(f"network: {result.reason}", network=True))
+        return out
+
+    def _get_project(self, name: str, max_age: float | None) -> tuple[list[str], float] | None:
+        assert self.cache is not None
+        return self.cache.get_project("pypi", name, max_age)
+
+    def _put_project(self, name: str, versions: list[str]) -> None:
+        assert self.cache is not None
+        self.cache.put_project("pypi", name, versions)
+
+    def _licences(self, keys: list[Key]) -> dict[Key, Outcome]:
+        outcomes: dict[Key, Outcome] = dict(self.installed.lookup(keys))
+        remaining = [k for k in keys if k not in outcomes]
+        if remaining and self.cache is not None:
+            cached = self._cache_call("read", self.cache.get_releases, "pypi", remaining) or {}
+            for key, raw in cached.items():
+                outcomes[key] = outcome_from_metadata(raw, "cache")
+            remaining = [k for k in remaining if k not in outcomes]
+        if not remaining:
+            return outcomes
+        if self.settings.offline:
+            for key in remaining:
+                outcomes[key] = Unresolved(
+                    "offline: not installed at this version and not in the cache"
+                )
+            return outcomes
+        source = PyPISource(self.client)
+        outcomes.update(source.lookup(remaining))
+        if source.fetched and self.cache is not None:
+            self._cache_call(
+                "write", self.cache.put_releases, "pypi", list(source.fetched.items())
+            )
+        return outcomes
+
+    def resolve(self, refs: Sequence[Reference]) -> list[ResolvedComponent]:
+        groups = group_references(refs)
+        picked = self._pick_versions(groups)
+        keys: list[Key] = []
+        plan: list[tuple[_Group, str | None, Evidence | None, Unresolved | None]] = []
+        for index, group in enumerate(groups):
+            version, version_evidence, failure = group.version, None, None
+            if group.unresolvable:
+                failure = Unresolved(group.unresolvable)
+            elif index in picked:
+                version, chosen = picked[index]
+                if isinstance(chosen, Unresolved):
+                    failure = chosen
+                else:
+                    version_evidence = chosen
+            if failure is None and version is not None:
+                keys.append((group.name, version))
+            plan.append((group, version, version_evidence, failure))
+        outcomes = self._licences(sorted(set(keys)))
+        resolved: list[ResolvedComponent] = []
+        for group, version, version_evidence, failure in plan:
+            outcome: Outcome
+            if failure is not None:
+                outcome = failure
+            else:
+                assert version is not None
+                outcome = outcomes[(group.name, version)]
+            resolved.append(ResolvedComponent(
+                Component("pypi", group.name, version),
+                outcome,
+                tuple(sorted(group.places, key=lambda p: (p.path, p.line or 0))),
+                version_evidence,
+            ))
+        if self.cache is not None:
+            self.notes.extend(self.cache.warnings)
+            self.cache.close()
+        return resolved
