@@ -78,7 +78,7 @@ def _read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
 
 def run_check(args: argparse.Namespace) -> int:
     from license_gate.discover import discover
-    from license_gate.policy import PolicyError, load_policy
+    from license_gate.policy import PolicyError, find_policy_file, load_policy
 
     paths = args.paths or ["."]
     for raw in paths:
@@ -91,16 +91,21 @@ def run_check(args: argparse.Namespace) -> int:
         print("license-gate: --timeout must be > 0, --retries >= 0 and --jobs >= 1", file=sys.stderr)
         return EXIT_USAGE
 
-    try:
-        policy = load_policy(args.policy, root)
-    except PolicyError as exc:
-        print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
     found = discover(paths, root)
-    if not found.inputs and not found.problems and args.format == "text" and not args.output:
+    nothing_to_do = not found.inputs and not found.problems
+    # With nothing to check, the built-in profile need not even be read (it is tested);
+    # a repository's own policy is still validated so a broken one never goes unnoticed.
+    if not (nothing_to_do and args.policy is None and find_policy_file(root) is None):
+        try:
+            policy = load_policy(args.policy, root)
+        except PolicyError as exc:
+            print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if nothing_to_do and args.format == "text" and not args.output:
         print("license-gate: no dependency files to check")
         return EXIT_OK
+    if nothing_to_do and args.policy is None and find_policy_file(root) is None:
+        policy = load_policy(None, root)
 
     from license_gate.evaluate import evaluate
     from license_gate.extract import extractor_for

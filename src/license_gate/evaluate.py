@@ -160,7 +160,7 @@ class Judge:
             return explicit  # an entry naming this exact id outranks any later-version choice
         own = self._plain(key)
         best, best_key = own, key
-        for alternative in later_alternatives(key)[1:]:
+        for alternative in later_alternatives(key):
             decision = self._plain(alternative)
             if RANK[decision.action] < RANK[best.action]:
                 best, best_key = decision, alternative

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +145,8 @@ def _toml_policy(path: Path, display: str) -> tuple[Any, _Lines] | None:
 
 
 def _builtin_dir() -> Path:
+    from importlib import resources
+
     packaged = resources.files("license_gate").joinpath("policies")
     if packaged.is_dir():
         return Path(str(packaged))

@@ -22,7 +22,12 @@ def load_toml(text: str, path: str) -> dict[str, Any] | ParseError:
         return data
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
-        line = int(match.group(1)) if match else None
+        if match:
+            line: int | None = int(match.group(1))
+        elif "end of document" in str(exc):
+            line = max(1, len(text.splitlines()))
+        else:
+            line = None
         return ParseError(Place(path, line), f"invalid TOML: {exc}")
 
 

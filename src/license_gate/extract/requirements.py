@@ -76,11 +76,11 @@ def _direct_reference(spec: str, place: Place) -> Reference:
 def parse_requirement(spec: str, place: Place) -> Reference | ParseError:
     if _URL.match(spec) or _VCS.match(spec) or spec.startswith((".", "/", "~", "file:")):
         return _direct_reference(spec, place)
-    if _ARCHIVE.search(spec) and "/" in spec:
-        return _direct_reference(spec, place)
     try:
         req = Requirement(spec)
     except InvalidRequirement as exc:
+        if _ARCHIVE.search(spec):  # a relative archive path such as wheels/x-1.0-py3-none-any.whl
+            return _direct_reference(spec, place)
         return ParseError(place, f"invalid requirement {spec!r}: {exc}")
     name = canonical_name(req.name)
     if req.url:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 CATEGORIES = (
@@ -26,6 +25,8 @@ class LicenseParseError(ValueError):
 
 
 def load_data(name: str) -> Any:
+    from importlib import resources
+
     data = resources.files("license_gate.knowledge").joinpath("data").joinpath(name)
     return json.loads(data.read_text("utf-8"))
 

@@ -1,0 +1,62 @@
+"""Shared fixtures: asset paths, a CLI runner, an isolated environment, and a fake PyPI
+that is a real HTTP server on 127.0.0.1 reached through LICENSE_GATE_PYPI_URL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fake_pypi import FakePyPI
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """No test reads the user's cache or a real registry: the cache is per test and the
+    PyPI URL points at a closed local port unless a test starts the fake."""
+    cache = tmp_path_factory.mktemp("cache")
+    for name in ("LICENSE_GATE_PYPI_URL", "LICENSE_GATE_OFFLINE", "HF_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LICENSE_GATE_CACHE_DIR", str(cache))
+    monkeypatch.setenv("LICENSE_GATE_PYPI_URL", "http://127.0.0.1:9/pypi")
+    return cache
+
+
+@pytest.fixture
+def fake_pypi(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePyPI]:
+    fake = FakePyPI()
+    fake.start()
+    monkeypatch.setenv("LICENSE_GATE_PYPI_URL", fake.base_url)
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict:  # type: ignore[type-arg]
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from license_gate.cli import main
+
+    def run(*args: str, cwd: Path | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,163 @@
+"""A fake PyPI JSON API: a real, threaded HTTP server on 127.0.0.1.
+
+Responses have the shape of the real API (``/pypi/<name>/<version>/json`` and
+``/pypi/<name>/json``): the full ``info`` object, ``urls``, ``vulnerabilities`` and, for
+projects, ``releases``. Faults are scripted per path and consumed in order, so a test
+can say "429 once, then answer".
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+
+def info(name: str, version: str, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "author": "Example Author",
+        "author_email": "author@example.org",
+        "bugtrack_url": None,
+        "classifiers": [
+            "Development Status :: 5 - Production/Stable",
+            "Programming Language :: Python :: 3",
+        ],
+        "description": f"# {name}\n\nA package.",
+        "description_content_type": "text/markdown",
+        "docs_url": None,
+        "download_url": None,
+        "downloads": {"last_day": -1, "last_month": -1, "last_week": -1},
+        "dynamic": None,
+        "home_page": None,
+        "keywords": None,
+        "license": None,
+        "license_expression": None,
+        "license_files": None,
+        "maintainer": None,
+        "maintainer_email": None,
+        "name": name,
+        "package_url": f"https://pypi.org/project/{name}/",
+        "platform": None,
+        "project_url": f"https://pypi.org/project/{name}/",
+        "project_urls": {"Source": f"https://github.com/example/{name}"},
+        "provides_extra": None,
+        "release_url": f"https://pypi.org/project/{name}/{version}/",
+        "requires_dist": None,
+        "requires_python": ">=3.9",
+        "summary": f"The {name} package",
+        "version": version,
+        "yanked": False,
+        "yanked_reason": None,
+    }
+    base.update(fields)
+    return base
+
+
+def file_entry(name: str, version: str, yanked: bool = False) -> dict[str, Any]:
+    filename = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+    return {
+        "comment_text": "",
+        "digests": {"blake2b_256": "00" * 32, "md5": "00" * 16, "sha256": "11" * 32},
+        "downloads": -1,
+        "filename": filename,
+        "has_sig": False,
+        "md5_digest": "00" * 16,
+        "packagetype": "bdist_wheel",
+        "python_version": "py3",
+        "requires_python": ">=3.9",
+        "size": 12345,
+        "upload_time": "2024-05-01T10:00:00",
+        "upload_time_iso_8601": "2024-05-01T10:00:00.000000Z",
+        "url": f"https://files.pythonhosted.org/packages/aa/bb/{filename}",
+        "yanked": yanked,
+        "yanked_reason": "broken" if yanked else None,
+    }
+
+
+class FakePyPI:
+    def __init__(self) -> None:
+        self.server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+        self.releases: dict[tuple[str, str], dict[str, Any]] = {}
+        self.yanked: set[tuple[str, str]] = set()
+        self.faults: dict[str, list[str]] = {}
+        self.hits: Counter[str] = Counter()
+        self.latency = 0.0
+        self.lock = threading.Lock()
+
+    # -- set-up
+    def start(self) -> None:
+        import re
+
+        self.server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
+        self.server.start()
+
+    def stop(self) -> None:
+        self.server.clear()
+        if self.server.is_running():
+            self.server.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}/pypi"
+
+    def add(self, name: str, version: str, yanked: bool = False, **fields: Any) -> None:
+        self.releases[(name, version)] = fields
+        if yanked:
+            self.yanked.add((name, version))
+
+    def fault(self, path: str, *kinds: str) -> None:
+        """Script faults for a path: '429', '429-long', '500', 'timeout', 'badjson', 'reset'."""
+        self.faults.setdefault(path, []).extend(kinds)
+
+    # -- serving
+    def _release_json(self, name: str, version: str) -> dict[str, Any]:
+        fields = self.releases[(name, version)]
+        return {
+            "info": info(name, version, **fields),
+            "last_serial": 123456,
+            "urls": [file_entry(name, version)],
+            "vulnerabilities": [],
+        }
+
+    def handle(self, request: Request) -> Response:
+        path = request.path
+        with self.lock:
+            self.hits[path] += 1
+            scripted = self.faults.get(path)
+            fault = scripted.pop(0) if scripted else None
+        if self.latency:
+            time.sleep(self.latency)
+        if fault == "429":
+            return Response("slow down", status=429, headers={"Retry-After": "0"})
+        if fault == "429-long":
+            return Response("slow down", status=429, headers={"Retry-After": "3600"})
+        if fault == "500":
+            return Response("oops", status=500)
+        if fault == "timeout":
+            time.sleep(1.5)
+            return Response("{}", status=200, content_type="application/json")
+        if fault == "badjson":
+            return Response('{"info": {"license": ', status=200, content_type="application/json")
+        parts = [p for p in path.split("/") if p]
+        # /pypi/<name>/<version>/json or /pypi/<name>/json
+        if len(parts) == 4 and parts[0] == "pypi" and parts[3] == "json":
+            key = (parts[1], parts[2])
+            if key in self.releases:
+                return Response(json.dumps(self._release_json(*key)), status=200,
+                                content_type="application/json")
+        elif len(parts) == 3 and parts[0] == "pypi" and parts[2] == "json":
+            versions = [v for (n, v) in self.releases if n == parts[1]]
+            if versions:
+                latest = max(versions, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit()))
+                body = self._release_json(parts[1], latest)
+                body["releases"] = {
+                    v: [file_entry(parts[1], v, yanked=(parts[1], v) in self.yanked)] for v in versions
+                }
+                return Response(json.dumps(body), status=200, content_type="application/json")
+        return Response(json.dumps({"message": "Not Found"}), status=404,
+                        content_type="application/json")
