@@ -79,12 +79,24 @@ class _Lines:
         return self.lines.get((), None)
 
 
+def _loader_class() -> Any:
+    """A safe loader (no tags construct objects) that leaves dates as text, so a bad date
+    is reported against its key instead of failing the whole document."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    resolvers = {
+        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+        for first, entries in base.yaml_implicit_resolvers.items()
+    }
+    return type("PolicyLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
 def _yaml_load(text: str, file: str) -> tuple[Any, _Lines]:
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loader = loader_cls(text)
+        loader = _loader_class()(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
