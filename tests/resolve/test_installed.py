@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from license_gate.model import Place, Reference, Resolution, Unresolved
+from license_gate.resolve import ResolveSettings, Resolver
+from license_gate.resolve.installed import InstalledSource
+
+
+def make_dist(site: Path, name: str, version: str, headers: str) -> None:
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.4\nName: {name}\nVersion: {version}\n{headers}\n\nLong description.\n"
+    )
+
+
+def test_pep639_then_license_then_classifiers(tmp_path: Path) -> None:
+    make_dist(tmp_path, "expr_pkg", "1.0", "License-Expression: MIT OR Apache-2.0\nLicense: GPL")
+    make_dist(tmp_path, "legacy_pkg", "2.0", "License: Apache License, Version 2.0")
+    make_dist(tmp_path, "classy_pkg", "3.0",
+              "License: UNKNOWN\nClassifier: License :: OSI Approved :: ISC License (ISCL)")
+    make_dist(tmp_path, "multi_line", "4.0",
+              "License: Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+              "        of this software, to deal in the Software without restriction. The above copyright"
+              " notice and this permission notice shall be included in all copies.")
+    source = InstalledSource([str(tmp_path)])
+    got = source.lookup([("expr-pkg", "1.0"), ("legacy-pkg", "2.0"), ("classy-pkg", "3.0"),
+                         ("multi-line", "4.0")])
+    assert got[("expr-pkg", "1.0")].expression == "MIT OR Apache-2.0"  # type: ignore[union-attr]
+    assert got[("legacy-pkg", "2.0")].expression == "Apache-2.0"  # type: ignore[union-attr]
+    classy = got[("classy-pkg", "3.0")]
+    assert isinstance(classy, Resolution) and classy.expression == "ISC"
+    assert got[("multi-line", "4.0")].expression == "MIT"  # type: ignore[union-attr]
+
+
+def test_only_the_installed_version_speaks_for_itself(tmp_path: Path) -> None:
+    make_dist(tmp_path, "pkg", "1.0", "License: MIT")
+    source = InstalledSource([str(tmp_path)])
+    assert source.lookup([("pkg", "2.0")]) == {}
+    assert ("pkg", "1.0.0") in source.lookup([("pkg", "1.0.0")])  # PEP 440 equality
+
+
+def test_unpinned_uses_installed_version_with_evidence(tmp_path: Path) -> None:
+    make_dist(tmp_path, "pkg", "1.4", "License-Expression: BSD-2-Clause")
+    resolver = Resolver(ResolveSettings(offline=True, cache_dir=None, search_path=[str(tmp_path)]))
+    (result,) = resolver.resolve([Reference("pypi", "pkg", Place("r.txt", 1), specifier=">=1")])
+    assert result.component.version == "1.4"
+    assert result.version_evidence is not None and result.version_evidence.source == "installed"
+    assert result.outcome.expression == "BSD-2-Clause"  # type: ignore[union-attr]
+    # an installed version outside the range is not used
+    (other,) = resolver.resolve([Reference("pypi", "pkg", Place("r.txt", 1), specifier=">=2")])
+    assert isinstance(other.outcome, Unresolved)
+
+
+def test_invalid_license_expression_falls_back_with_evidence(tmp_path: Path) -> None:
+    make_dist(tmp_path, "pkg", "1.0", "License-Expression: MIT OR\nLicense: MIT License")
+    (outcome,) = InstalledSource([str(tmp_path)]).lookup([("pkg", "1.0")]).values()
+    assert isinstance(outcome, Resolution) and outcome.expression == "MIT"
+    assert outcome.evidence[0].note == "not a valid SPDX expression"
