@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from license_gate.extract import format_of
-from license_gate.extract import pipfile_lock, poetry_lock, pylock, uv_lock
+from license_gate.extract import format_of, pipfile_lock, poetry_lock, pylock, uv_lock
 from license_gate.model import Place
 from tests.conftest import ASSETS
 

@@ -45,7 +45,7 @@ def test_unreadable_entry_is_a_miss(tmp_path: Path) -> None:
 def _writer(directory: str, worker: int) -> None:
     cache = Cache(Path(directory))
     for i in range(50):
-        cache.put_releases("pypi", [((f"pkg-{worker}-{i}", "1.0"), RawMetadata(f"MIT"))])
+        cache.put_releases("pypi", [((f"pkg-{worker}-{i}", "1.0"), RawMetadata("MIT"))])
     cache.close()
 
 

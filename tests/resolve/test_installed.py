@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from license_gate.model import Place, Reference, Resolution, Unresolved
-from license_gate.resolve import ResolveSettings, Resolver
+from license_gate.resolve import Resolver, ResolveSettings
 from license_gate.resolve.installed import InstalledSource
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from license_gate.model import Place, Reference, Resolution, Unresolved
-from license_gate.resolve import ResolveSettings, Resolver
+from license_gate.resolve import Resolver, ResolveSettings
 from license_gate.resolve.cache import Cache
 from license_gate.resolve.pypi import HttpSettings
 from tests.fake_pypi import FakePyPI

@@ -1,0 +1,198 @@
+"""End to end through ``main([...])``, the way pre-commit-hooks tests its hooks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.fake_pypi import FakePyPI
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "schemas" / "report-v1.schema.json").read_text())
+
+
+@pytest.fixture
+def pypi(fake_pypi: FakePyPI) -> FakePyPI:
+    fake_pypi.add("alpha-lib", "1.0", license_expression="MIT")
+    fake_pypi.add("beta-lib", "2.0", license="Apache Software License 2.0")
+    fake_pypi.add("gamma-lib", "3.0", license="GPLv3")
+    fake_pypi.add("delta-lib", "4.0", license_expression="LGPL-2.1-or-later OR MIT")
+    fake_pypi.add("epsilon-lib", "0.1", license="MPL 2.0")
+    return fake_pypi
+
+
+def repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_passing_repository(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\nbeta-lib==2.0\ndelta-lib==4.0\n"})
+    result = run_cli("check", str(tmp_path))
+    assert result.code == 0, result.out
+    assert "PASSED" in result.out
+    assert "delta-lib 4.0  LGPL-2.1-or-later OR MIT  (chosen: MIT)" in result.out
+    assert "from PyPI License 'Apache Software License 2.0'" in result.out
+
+
+def test_violations_listed_with_file_line_and_fix(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {
+        "requirements.txt": "alpha-lib==1.0\ngamma-lib==3.0\n",
+        "pyproject.toml": '[project]\nname="x"\nversion="1"\ndependencies = [\n  "epsilon-lib==0.1",\n]\n',
+    })
+    result = run_cli("check", str(tmp_path))
+    assert result.code == 1
+    assert "requirements.txt:2: error [license-denied] pkg:pypi/gamma-lib@3.0: GPL-3.0-only" in result.out
+    assert "pyproject.toml:5: warning [license-denied] pkg:pypi/epsilon-lib@0.1" in result.out
+    assert "fix: replace gamma-lib" in result.out
+    assert "FAILED: 1 error(s), 1 warning(s)" in result.out
+
+
+def test_json_report_matches_schema(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\ngamma-lib==3.0\nmissing-lib==9\n"
+                    "private @ git+https://git.example.com/p.git\n"})
+    result = run_cli("check", str(tmp_path), "--format", "json")
+    assert result.code == 1
+    report = result.json()
+    jsonschema.validate(report, SCHEMA)
+    assert report["schema_version"] == 1 and report["passed"] is False
+    assert report["summary"] == {"components": 4, "errors": 3, "warnings": 0, "unresolved": 2}
+    comps = {c["id"]: c for c in report["components"]}
+    assert comps["pkg:pypi/alpha-lib@1.0"]["license"] == "MIT"
+    assert comps["pkg:pypi/alpha-lib@1.0"]["evidence"][0]["field"] == "License-Expression"
+    assert comps["pkg:pypi/alpha-lib@1.0"]["references"] == [{"path": "requirements.txt", "line": 1}]
+    assert comps["pkg:pypi/missing-lib@9"]["license"] is None
+    assert "not found on PyPI" in comps["pkg:pypi/missing-lib@9"]["unresolved_reason"]
+    assert "VCS" in comps["pkg:pypi/private"]["unresolved_reason"]
+    assert {f["rule"] for f in report["findings"]} == {"license-denied", "license-unknown"}
+
+
+def test_output_file(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\n"})
+    out = tmp_path / "reports" / "lg.json"
+    result = run_cli("check", str(tmp_path), "--format", "json", "--output", str(out))
+    assert result.code == 0
+    assert json.loads(out.read_text())["passed"] is True
+    assert "report written to" in result.out
+
+
+def test_malformed_file_is_reported_and_others_still_checked(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {
+        "requirements.txt": "alpha-lib==1.0\n",
+        "uv.lock": '[[package]]\nname = "beta-lib"\nversion = \n',
+        "sub/poetry.lock": '[[package]]\nname = "beta-lib"\nversion = "2.0"\n',
+    })
+    result = run_cli("check", str(tmp_path), "--format", "json")
+    report = result.json()
+    assert result.code == 1
+    parse = [f for f in report["findings"] if f["rule"] == "parse-error"]
+    assert parse and parse[0]["references"] == [{"path": "uv.lock", "line": 3}]
+    ids = {c["id"] for c in report["components"]}
+    assert {"pkg:pypi/alpha-lib@1.0", "pkg:pypi/beta-lib@2.0"} <= ids
+    assert all(c["verdict"] == "allowed" for c in report["components"])
+
+
+def test_network_down_is_never_a_pass(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\n"})
+    result = run_cli("check", str(tmp_path), "--timeout", "1", "--retries", "1")
+    assert result.code == 1
+    assert "licence unknown: network:" in result.out
+    assert "--offline" in result.out
+
+
+def test_offline_with_warm_cache(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\n"})
+    assert run_cli("check", str(tmp_path)).code == 0
+    pypi.stop()
+    result = run_cli("check", str(tmp_path), "--offline")
+    assert result.code == 0
+    assert "from cache (PyPI) License-Expression" in result.out
+
+
+def test_policy_file_and_exception(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {
+        "requirements.txt": "gamma-lib==3.0\n",
+        ".license-gate.yaml": "version: 1\nextends: [builtin:default]\nexceptions:\n"
+        "  - component: pkg:pypi/gamma-lib\n    versions: '>=3,<4'\n    license: GPL-3.0-only\n"
+        "    reason: used only in an internal CLI that is never distributed\n"
+        "    expires: 2099-01-01\n",
+    })
+    result = run_cli("check", str(tmp_path))
+    assert result.code == 0, result.out
+    assert "allowed by an exception (1)" in result.out
+    assert "never distributed" in result.out
+
+
+def test_broken_policy_exits_2_naming_file_and_key(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\n",
+                    ".license-gate.yaml": "version: 1\nlicenses:\n  allow: [MIT, Not-A-Licence]\n"})
+    result = run_cli("check", str(tmp_path))
+    assert result.code == 2
+    assert ".license-gate.yaml:3: licenses.allow[1]" in result.err
+    assert "Not-A-Licence" in result.err
+
+
+def test_broken_policy_fails_even_with_nothing_to_check(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {".license-gate.yaml": "version: 1\nunknown: sometimes\n"})
+    assert run_cli("check", str(tmp_path)).code == 2
+
+
+def test_nothing_to_check(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"README.md": "hi\n"})
+    result = run_cli("check", str(tmp_path))
+    assert result.code == 0 and "no dependency files" in result.out
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "/no/such/path"],
+    ["check", "--format", "xml"],
+    ["check", "--timeout", "0"],
+    ["frobnicate"],
+    [],
+])
+def test_usage_errors_exit_2(args: list[str], run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli(*args).code == 2
+
+
+def test_named_files_are_checked_even_with_unusual_names(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"deps/prod.pip": "alpha-lib==1.0\n", "requirements.txt": "gamma-lib==3.0\n"})
+    result = run_cli("check", "deps/prod.pip", cwd=tmp_path)
+    assert result.code == 0
+    assert "alpha-lib" in result.out and "gamma-lib" not in result.out
+
+
+def test_example_repository_offline(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The README quick start: passing and failing components, offline, default policy."""
+    result = run_cli("check", str(ROOT / "examples" / "python-app"), "--offline")
+    assert result.code == 1
+    assert "policy: builtin:default; offline" in result.out
+    assert "requests " in result.out and "pyyaml " in result.out
+    assert "internal-billing" in result.out and "VCS requirement" in result.out
+    assert "unvetted-helper 0.4.2" in result.out
+
+
+def test_module_entry_point_and_version() -> None:
+    proc = subprocess.run([sys.executable, "-m", "license_gate", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("license-gate ")
+
+
+def test_repository_code_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "EXECUTED"
+    payload = f"open({str(marker)!r}, 'w').write('x')\n"
+    repo(tmp_path, {"setup.py": payload, "conftest.py": payload, "pkg/__init__.py": payload,
+                    "requirements.txt": "-e .\n./pkg\n",
+                    "pyproject.toml": '[build-system]\nrequires=["setuptools"]\n[project]\nname="p"\n'
+                    'version="1"\ndependencies=["pkg @ file:./pkg"]\n'})
+    proc = subprocess.run([sys.executable, "-m", "license_gate", "check", str(tmp_path), "--offline"],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert not marker.exists()
