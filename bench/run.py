@@ -1,0 +1,226 @@
+"""Reproducible benchmarks: ``python bench/run.py`` (add ``--skip-peers`` to skip the
+side-by-side part). Rewrites the results table in bench/README.md.
+
+Own scenarios run license-gate (as installed in the current interpreter) against
+bench/fake_registry.py on 127.0.0.1 with added latency, on generated uv.lock files.
+The peer scenario builds one virtual environment with a fixed set of real packages plus
+license-gate, pip-licenses and licensecheck, and asks each tool for the licences of the
+same installed packages.
+
+Wall time is the median of the repetitions; peak RSS is the largest ``ru_maxrss`` of the
+process tree, read with os.wait4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# Outside any git work tree: license-gate honours .gitignore, and bench inputs are not
+# the repository's own files.
+WORK = Path(os.environ.get("LICENSE_GATE_BENCH_DIR") or Path(tempfile.gettempdir()) / "license-gate-bench")
+
+# Real packages for the side-by-side run: popular, pure Python, with licences declared
+# in every metadata style (PEP 639 expressions, free text, classifiers only).
+PEER_PACKAGES = [
+    "requests", "flask", "click", "jinja2", "rich", "attrs", "pydantic", "sqlalchemy", "httpx",
+    "tqdm", "python-dateutil", "pytz", "toml", "tabulate", "markdown", "pygments", "docutils",
+    "chardet", "cachetools", "more-itertools", "wrapt", "decorator", "simplejson", "six",
+    "colorama", "mccabe", "pyflakes", "pycodestyle", "isort", "babel",
+]
+
+
+@dataclass
+class Measure:
+    wall: float
+    rss_mb: float
+    code: int
+    stdout: str
+
+
+def measure(cmd: list[str], reps: int, env: dict[str, str] | None = None,
+            cwd: Path | None = None, before: object = None) -> Measure:
+    walls: list[float] = []
+    rss = 0.0
+    code = 0
+    stdout = ""
+    for _ in range(reps):
+        if callable(before):
+            before()
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls.append(time.perf_counter() - start)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            code = proc.returncode
+            rss = max(rss, usage.ru_maxrss / 1024)
+            out.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+    return Measure(statistics.median(walls), rss, code, stdout)
+
+
+def write_uv_lock(path: Path, count: int) -> None:
+    lines = ["version = 1", "revision = 2", 'requires-python = ">=3.10"', ""]
+    for i in range(count):
+        name, version = f"bench-pkg-{i:04d}", f"1.0.{i}"
+        lines += ["[[package]]", f'name = "{name}"', f'version = "{version}"',
+                  'source = { registry = "https://pypi.org/simple" }', ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))
+
+
+class Registry:
+    def __init__(self, count: int, latency_ms: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "fake_registry.py"), str(count), str(latency_ms)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = f"http://127.0.0.1:{self.proc.stdout.readline().strip()}/pypi"
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def lg() -> list[str]:
+    return [sys.executable, "-m", "license_gate"]
+
+
+def own_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
+    rows: list[tuple[str, str, Measure, str]] = []
+    empty = WORK / "empty-repo"
+    empty.mkdir(parents=True, exist_ok=True)
+    (empty / "README.md").write_text("nothing to check\n")
+    baseline = measure([sys.executable, "-c", "pass"], reps * 3)
+    rows.append(("python -c pass (interpreter start-up, for reference)", "-", baseline, "-"))
+    nothing = measure([*lg(), "check", str(empty)], reps * 3)
+    rows.append(("nothing to do: repository without dependency files", "< 0.15 s", nothing,
+                 "exit 0"))
+
+    for count, latency in ((300, 50), (2000, 50)):
+        repo = WORK / f"lock-{count}"
+        write_uv_lock(repo / "uv.lock", count)
+        registry = Registry(count, latency)
+        try:
+            cache = WORK / f"cache-{count}"
+            env = {**os.environ, "LICENSE_GATE_PYPI_URL": registry.url,
+                   "LICENSE_GATE_CACHE_DIR": str(cache)}
+            cold = measure([*lg(), "check", str(repo), "--format", "json"], reps, env=env,
+                           before=lambda cache=cache: shutil.rmtree(cache, ignore_errors=True))
+            summary = json.loads(cold.stdout)["summary"]
+            found = f"{summary['components']} packages, {summary['unresolved']} unresolved"
+            target = "< 3 s" if count == 300 else "-"
+            rows.append((f"cold cache: uv.lock with {count} packages, fake PyPI +{latency} ms per request",
+                         target, cold, found))
+            warm = measure([*lg(), "check", str(repo), "--format", "json"], reps, env=env)
+            summary = json.loads(warm.stdout)["summary"]
+            found = f"{summary['components']} packages, {summary['unresolved']} unresolved"
+            target = "< 0.5 s" if count == 300 else "-"
+            rows.append((f"warm cache: uv.lock with {count} packages", target, warm, found))
+        finally:
+            registry.stop()
+    return rows
+
+
+def venv(path: Path, *packages: str) -> Path:
+    if not (path / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    subprocess.run([str(path / "bin" / "pip"), "install", "--quiet", *packages], check=True)
+    return path / "bin"
+
+
+def peer_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
+    env_bin = venv(WORK / "peer-env", *PEER_PACKAGES, str(ROOT), "licensecheck", "pip-licenses")
+    repo = WORK / "peer-repo"
+    repo.mkdir(parents=True, exist_ok=True)
+    # Pin what pip chose, so every tool is asked about the same releases.
+    listed = subprocess.run([str(env_bin / "pip"), "list", "--format", "json"], check=True,
+                            capture_output=True, text=True).stdout
+    versions = {p["name"].lower(): p["version"] for p in json.loads(listed)}
+    (repo / "requirements.txt").write_text(
+        "".join(f"{name}=={versions[name.lower()]}\n" for name in PEER_PACKAGES))
+    rows: list[tuple[str, str, Measure, str]] = []
+    offline_env = {**os.environ, "LICENSE_GATE_CACHE_DIR": str(WORK / "peer-cache")}
+
+    ours = measure([str(env_bin / "license-gate"), "check", "requirements.txt", "--offline",
+                    "--format", "json"], reps, env=offline_env, cwd=repo)
+    summary = json.loads(ours.stdout)["summary"]
+    rows.append(("license-gate check requirements.txt --offline (installed metadata)", "-", ours,
+                 f"{summary['components']} packages, {summary['unresolved']} unknown"))
+
+    pip_licenses = measure([str(env_bin / "pip-licenses"), "--format=json", "--from=mixed"], reps,
+                           cwd=repo)
+    listed = json.loads(pip_licenses.stdout)
+    unknown = sum(1 for p in listed if p.get("License", "UNKNOWN") == "UNKNOWN")
+    rows.append(("pip-licenses --from=mixed --format=json (whole environment)", "-", pip_licenses,
+                 f"{len(listed)} packages, {unknown} UNKNOWN"))
+
+    licensecheck = measure([str(env_bin / "licensecheck"), "-r", "requirements.txt", "--format",
+                            "json"], reps, cwd=repo)
+    if licensecheck.code == 0 and licensecheck.stdout.strip().startswith("{"):
+        data = json.loads(licensecheck.stdout)
+        packages = data.get("packages", [])
+        unknown = sum(1 for p in packages if "UNKNOWN" in str(p.get("license", "")).upper())
+        found = f"{len(packages)} packages (with direct dependencies), {unknown} unknown"
+    else:
+        found = f"exit {licensecheck.code}: could not complete"
+    rows.append(("licensecheck -r requirements.txt --format json", "-", licensecheck, found))
+    return rows
+
+
+def render(own: list, peers: list) -> str:  # type: ignore[type-arg]
+    out = [
+        f"Measured on {platform.machine()} with {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, on {time.strftime('%Y-%m-%d')}.",
+        "",
+        "| scenario | target | median wall | peak RSS | result |",
+        "|---|---|---|---|---|",
+    ]
+    for name, target, m, found in own:
+        out.append(f"| {name} | {target} | {m.wall:.3f} s | {m.rss_mb:.0f} MB | {found} |")
+    if peers:
+        ours = peers[0][2].wall
+        out += ["", "Side by side, on the same installed packages (a virtual environment with "
+                f"{len(PEER_PACKAGES)} real packages pinned in requirements.txt, plus what they and "
+                "the tools depend on):", "",
+                "| tool and command | median wall | peak RSS | ratio (license-gate / tool) | what it found |",
+                "|---|---|---|---|---|"]
+        for name, _, m, found in peers:
+            out.append(f"| {name} | {m.wall:.3f} s | {m.rss_mb:.0f} MB | {ours / m.wall:.2f} | {found} |")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--skip-peers", action="store_true")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    own = own_scenarios(args.reps)
+    peers = [] if args.skip_peers else peer_scenarios(args.reps)
+    table = render(own, peers)
+    print(table)
+    readme = HERE / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    readme.write_text(f"{head}{start}\n{table}{end}{tail}")
+
+
+if __name__ == "__main__":
+    main()
