@@ -173,3 +173,8 @@ def test_builtin_profiles_are_valid(tmp_path: Path) -> None:
     for name in names:
         write(tmp_path, f"version: 1\nextends: ['builtin:{name}']\n")
         assert load_policy(None, tmp_path).sources[-2] == f"builtin:{name}"
+
+
+def test_recursive_yaml_alias_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    error = error_for(tmp_path, "&a [*a]\n")
+    assert "mapping" in str(error)

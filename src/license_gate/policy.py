@@ -107,8 +107,14 @@ def _yaml_load(text: str, file: str) -> tuple[Any, _Lines]:
         line = mark.line + 1 if mark is not None else None
         raise PolicyError(file, "", f"invalid YAML: {exc}".splitlines()[0], line) from exc
     lines: dict[tuple[Any, ...], int] = {}
+    walked: set[int] = set()
 
     def walk(n: Any, path: tuple[Any, ...]) -> None:
+        # An alias shares its anchor's node; walking it again could loop forever
+        # (``&a [*a]``), and its lines are the anchor's anyway.
+        if id(n) in walked or len(path) > 50:
+            return
+        walked.add(id(n))
         lines[path] = n.start_mark.line + 1
         if isinstance(n, yaml.MappingNode):
             seen: set[str] = set()

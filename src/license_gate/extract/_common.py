@@ -31,6 +31,31 @@ def load_toml(text: str, path: str) -> dict[str, Any] | ParseError:
         return ParseError(Place(path, line), f"invalid TOML: {exc}")
 
 
+def locked_packages(
+    text: str, path: str, key: str
+) -> tuple[dict[str, Any], list[tuple[dict[str, Any], Place]], list[ParseError]]:
+    """The ``[[<key>]]`` tables of a TOML lockfile, each with the place of its ``name``.
+
+    Returns (document, entries, errors); a document that does not parse gives one error
+    and no entries, and an entry without a name is reported and skipped.
+    """
+    data = load_toml(text, path)
+    if isinstance(data, ParseError):
+        return {}, [], [data]
+    packages = data.get(key, [])
+    if not isinstance(packages, list):
+        return data, [], [ParseError(Place(path, 1), f"'{key}' must be an array of tables")]
+    lines = NameLines(text)
+    entries: list[tuple[dict[str, Any], Place]] = []
+    errors: list[ParseError] = []
+    for entry in packages:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            errors.append(ParseError(Place(path, None), f"a [[{key}]] entry has no name"))
+            continue
+        entries.append((entry, Place(path, lines.take(entry["name"]))))
+    return data, entries, errors
+
+
 def canonical_name(name: str) -> str:
     """PEP 503 normalisation, so ``Foo_Bar`` and ``foo-bar`` are one package."""
     return re.sub(r"[-_.]+", "-", name).lower()

@@ -5,28 +5,17 @@ A ``[package.source]`` of type git, directory, file or url is not a registry rel
 
 from __future__ import annotations
 
-from license_gate.extract._common import NameLines, canonical_name, load_toml
+from license_gate.extract._common import canonical_name, locked_packages
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import ExtractResult, ParseError, Place, Reference
+from license_gate.model import ExtractResult, Reference
 
 _NOT_REGISTRY = {"git", "directory", "file", "url"}
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    data = load_toml(text, path)
-    if isinstance(data, ParseError):
-        return ExtractResult(errors=(data,))
-    packages = data.get("package", [])
-    if not isinstance(packages, list):
-        return ExtractResult(errors=(ParseError(Place(path, 1), "'package' must be an array"),))
-    lines = NameLines(text)
+    _, entries, errors = locked_packages(text, path, "package")
     refs: list[Reference] = []
-    errors: list[ParseError] = []
-    for entry in packages:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            errors.append(ParseError(Place(path, None), "a [[package]] entry has no name"))
-            continue
-        place = Place(path, lines.take(entry["name"]))
+    for entry, place in entries:
         source = entry.get("source")
         problem = None
         if isinstance(source, dict) and source.get("type") in _NOT_REGISTRY:

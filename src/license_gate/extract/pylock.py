@@ -7,32 +7,21 @@ their licence by name and version.
 
 from __future__ import annotations
 
-from license_gate.extract._common import NameLines, canonical_name, load_toml
+from license_gate.extract._common import canonical_name, locked_packages
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import ExtractResult, ParseError, Place, Reference
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    data = load_toml(text, path)
-    if isinstance(data, ParseError):
-        return ExtractResult(errors=(data,))
-    errors: list[ParseError] = []
+    data, entries, errors = locked_packages(text, path, "packages")
     lock_version = data.get("lock-version")
     if lock_version is not None and not str(lock_version).startswith("1."):
         # PEP 751: tools must refuse a major version they do not know
         return ExtractResult(errors=(ParseError(
             Place(path, 1), f"unsupported lock-version {lock_version!r} (this tool reads 1.x)"
         ),))
-    packages = data.get("packages", [])
-    if not isinstance(packages, list):
-        return ExtractResult(errors=(ParseError(Place(path, 1), "'packages' must be an array"),))
-    lines = NameLines(text)
     refs: list[Reference] = []
-    for entry in packages:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            errors.append(ParseError(Place(path, None), "a [[packages]] entry has no name"))
-            continue
-        place = Place(path, lines.take(entry["name"]))
+    for entry, place in entries:
         problem = None
         for key in ("vcs", "directory", "archive"):
             if isinstance(entry.get(key), dict):
@@ -40,10 +29,11 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
                 problem = f"{key} source {where!r}: not a registry release"
                 break
         version = entry.get("version")
+        marker = entry.get("marker")
         refs.append(Reference(
             "pypi", canonical_name(entry["name"]), place,
             version=str(version) if version is not None else None,
-            marker=entry.get("marker") if isinstance(entry.get("marker"), str) else None,
+            marker=marker if isinstance(marker, str) else None,
             unresolvable=problem,
         ))
     return ExtractResult(tuple(refs), tuple(errors))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from license_gate.extract._common import NameLines, canonical_name, load_toml
+from license_gate.extract._common import canonical_name, locked_packages
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import ExtractResult, ParseError, Place, Reference
+from license_gate.model import ExtractResult, Reference
 
 
 def _source_problem(source: Any) -> str | None:
@@ -23,27 +23,15 @@ def _source_problem(source: Any) -> str | None:
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    data = load_toml(text, path)
-    if isinstance(data, ParseError):
-        return ExtractResult(errors=(data,))
-    packages = data.get("package", [])
-    if not isinstance(packages, list):
-        return ExtractResult(errors=(ParseError(Place(path, 1), "'package' must be an array"),))
-    lines = NameLines(text)
+    _, entries, errors = locked_packages(text, path, "package")
     refs: list[Reference] = []
-    errors: list[ParseError] = []
-    for entry in packages:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            errors.append(ParseError(Place(path, None), "a [[package]] entry has no name"))
-            continue
-        name = entry["name"]
-        place = Place(path, lines.take(name))
+    for entry, place in entries:
         source = entry.get("source", {})
         if isinstance(source, dict) and ("editable" in source or "virtual" in source):
             continue
         version = entry.get("version")
         refs.append(Reference(
-            "pypi", canonical_name(name), place,
+            "pypi", canonical_name(entry["name"]), place,
             version=str(version) if version is not None else None,
             unresolvable=_source_problem(source),
         ))
