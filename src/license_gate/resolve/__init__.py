@@ -8,10 +8,11 @@ offline). Every component ends with a Resolution or an Unresolved with a reason.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from license_gate.model import (
     Component,
@@ -35,6 +36,8 @@ from license_gate.resolve.pypi import (
     PyPISource,
     versions_from_project,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class Resolver:
             self._client = PyPIClient(self.settings.pypi_url, self.settings.http)
         return self._client
 
-    def _cache_call(self, what: str, func, *args):  # type: ignore[no-untyped-def]
+    def _cache_call(self, func: Callable[..., T], *args: object) -> T | None:
         """Run a cache operation; a broken cache degrades to no cache, with a note."""
         if self.cache is None:
             return None
@@ -184,7 +187,7 @@ class Resolver:
         for index in need_latest:
             group = groups[index]
             max_age = None if self.settings.offline else PROJECT_TTL_SECONDS
-            cached = self._cache_call("read", self._get_project, group.name, max_age)
+            cached = self._cache_call(self._get_project, group.name, max_age)
             if cached:
                 versions, fetched = cached
                 chosen = _choose(versions, group.specifier)
@@ -207,7 +210,7 @@ class Resolver:
                 group = groups[index]
                 if isinstance(result, Fetched):
                     versions = versions_from_project(result.data)
-                    self._cache_call("write", self._put_project, group.name, versions)
+                    self._cache_call(self._put_project, group.name, versions)
                     chosen = _choose(versions, group.specifier)
                     if chosen:
                         out[index] = (chosen, Evidence(
@@ -235,7 +238,7 @@ class Resolver:
         outcomes: dict[Key, Outcome] = dict(self.installed.lookup(keys))
         remaining = [k for k in keys if k not in outcomes]
         if remaining and self.cache is not None:
-            cached = self._cache_call("read", self.cache.get_releases, "pypi", remaining) or {}
+            cached = self._cache_call(self.cache.get_releases, "pypi", remaining) or {}
             for key, raw in cached.items():
                 outcomes[key] = outcome_from_metadata(raw, "cache")
             remaining = [k for k in remaining if k not in outcomes]
@@ -251,7 +254,7 @@ class Resolver:
         outcomes.update(source.lookup(remaining))
         if source.fetched and self.cache is not None:
             self._cache_call(
-                "write", self.cache.put_releases, "pypi", list(source.fetched.items())
+                self.cache.put_releases, "pypi", list(source.fetched.items())
             )
         return outcomes
 
