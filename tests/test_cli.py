@@ -70,6 +70,8 @@ def test_json_report_matches_schema(tmp_path: Path, pypi: FakePyPI, run_cli) -> 
     assert comps["pkg:pypi/alpha-lib@1.0"]["evidence"][0]["field"] == "License-Expression"
     assert comps["pkg:pypi/alpha-lib@1.0"]["references"] == [{"path": "requirements.txt", "line": 1}]
     assert comps["pkg:pypi/missing-lib@9"]["license"] is None
+    assert comps["pkg:pypi/missing-lib@9"]["unresolved_cause"] == "not-found"
+    assert comps["pkg:pypi/private"]["unresolved_cause"] == "not-registry"
     assert "not found on PyPI" in comps["pkg:pypi/missing-lib@9"]["unresolved_reason"]
     assert "VCS" in comps["pkg:pypi/private"]["unresolved_reason"]
     assert {f["rule"] for f in report["findings"]} == {"license-denied", "license-unknown"}

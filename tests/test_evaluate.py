@@ -6,6 +6,7 @@ import pytest
 
 from license_gate.evaluate import Judge, evaluate, later_alternatives
 from license_gate.model import (
+    Cause,
     Component,
     Evidence,
     ParseError,
@@ -144,7 +145,8 @@ def test_every_violation_is_listed_with_places_and_hints() -> None:
                                                    ("warn", Severity.WARNING), ("ignore", None)])
 def test_unknown_setting(setting: str, severity: Severity | None) -> None:
     policy = Policy(unknown=setting, categories={"Permissive": "allow"})
-    report = evaluate(policy, [component("x", "1", Unresolved("not found on PyPI"))], today=TODAY)
+    unknown = Unresolved("not found on PyPI", Cause.NOT_FOUND)
+    report = evaluate(policy, [component("x", "1", unknown)], today=TODAY)
     findings = [f for f in report.findings if f.rule == "license-unknown"]
     if severity is None:
         assert findings == [] and report.is_compliant
@@ -155,7 +157,7 @@ def test_unknown_setting(setting: str, severity: Severity | None) -> None:
 
 
 def test_network_failures_are_never_a_pass() -> None:
-    report = evaluate(Policy(), [component("x", "1", Unresolved("network: timed out", network=True))],
+    report = evaluate(Policy(), [component("x", "1", Unresolved("network: timed out", Cause.NETWORK))],
                       today=TODAY)
     (finding,) = report.findings
     assert finding.rule == "license-unknown" and finding.severity is Severity.ERROR
@@ -214,7 +216,8 @@ def test_unused_exception_warns() -> None:
 
 def test_exception_without_pinned_licence_waives_unknown() -> None:
     policy = Policy(exceptions=(exc("pkg:pypi/internal"),))
-    report = evaluate(policy, [component("internal", None, Unresolved("VCS requirement"))], today=TODAY)
+    unknown = Unresolved("VCS requirement", Cause.NOT_REGISTRY)
+    report = evaluate(policy, [component("internal", None, unknown)], today=TODAY)
     assert report.is_compliant and report.components[0].verdict is Verdict.EXCEPTED
 
 

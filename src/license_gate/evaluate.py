@@ -21,6 +21,7 @@ from typing import Any
 
 from license_gate.knowledge import licensing
 from license_gate.model import (
+    Cause,
     ComponentResult,
     Finding,
     ParseError,
@@ -204,17 +205,19 @@ def _hint_denied(result: ResolvedComponent, expression: str) -> str:
             f"license: '{expression}', reason: '...', expires: YYYY-MM-DD}}]")
 
 
-def _hint_unknown(outcome: Unresolved) -> str:
-    if outcome.network:
-        return ("the registry could not be reached: rerun when it is, or run with --offline "
-                "using a cache warmed by an earlier online run (--cache-dir)")
-    if outcome.reason.startswith("offline"):
-        return "run once online to fill the cache, or install the package, then rerun --offline"
-    if "not a registry release" in outcome.reason or "requirement" in outcome.reason:
-        return ("check its licence by hand, then add an exception with that licence pinned "
-                "(exceptions: [{component: ..., license: ..., reason: ...}])")
-    return ("check the licence by hand; if it is acceptable add an exception with the licence "
-            "pinned and a reason")
+_UNKNOWN_HINTS = {
+    Cause.NETWORK: "the registry could not be reached: rerun when it is, or run with --offline "
+    "using a cache warmed by an earlier online run (--cache-dir)",
+    Cause.OFFLINE: "run once online to fill the cache, or install the package, then rerun --offline",
+    Cause.NOT_FOUND: "check the name and version; for a private package, check its licence by hand "
+    "and add an exception with that licence pinned",
+    Cause.NOT_REGISTRY: "check its licence by hand, then add an exception with that licence pinned "
+    "(exceptions: [{component: ..., license: ..., reason: ...}])",
+    Cause.NO_LICENSE: "read the package's licence file, then add an exception with that licence "
+    "pinned and a reason",
+    Cause.UNRECOGNISED: "read the package's licence file, then add an exception with that licence "
+    "pinned and a reason",
+}
 
 
 def evaluate(
@@ -266,7 +269,7 @@ def evaluate(
                 message += (f"; the exception at {stale.place} is pinned to {stale.license}, "
                             "which cannot be confirmed")
             findings.append(Finding("license-unknown", severity, message, purl, result.places,
-                                    _hint_unknown(outcome)))
+                                    _UNKNOWN_HINTS[outcome.cause]))
             results.append(ComponentResult(result, Verdict.UNKNOWN, outcome.reason))
             continue
         assert isinstance(outcome, Resolution)

@@ -139,13 +139,28 @@ class Resolution:
     evidence: tuple[Evidence, ...]
 
 
+class Cause(str, enum.Enum):
+    """Why a licence is unknown, so reports and hints need not parse the reason text."""
+
+    NETWORK = "network"  # the registry could not be reached or answered badly
+    OFFLINE = "offline"  # --offline and neither installed nor cached
+    NOT_FOUND = "not-found"  # the registry has no such package or release
+    NOT_REGISTRY = "not-registry"  # a VCS, URL or path requirement
+    NO_LICENSE = "no-license"  # the metadata states nothing
+    UNRECOGNISED = "unrecognised"  # the metadata states something we cannot normalise
+
+
 @dataclass(frozen=True)
 class Unresolved:
     """No licence could be determined. Always carries a reason; never a silent pass."""
 
     reason: str
+    cause: Cause
     evidence: tuple[Evidence, ...] = ()
-    network: bool = False
+
+    @property
+    def network(self) -> bool:
+        return self.cause is Cause.NETWORK
 
 
 Outcome = Resolution | Unresolved

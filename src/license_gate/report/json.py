@@ -40,6 +40,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "reason": result.detail,
             "chosen": result.chosen,
             "unresolved_reason": outcome.reason if isinstance(outcome, Unresolved) else None,
+            "unresolved_cause": outcome.cause.value if isinstance(outcome, Unresolved) else None,
             "exception_reason": result.exception_reason,
             "evidence": [_evidence(e) for e in outcome.evidence],
             "version_evidence": _evidence(resolved.version_evidence)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from license_gate.model import (
+    Cause,
     Component,
     Evidence,
     Outcome,
@@ -200,7 +201,8 @@ class Resolver:
                     continue
             if self.settings.offline:
                 out[index] = (None, Unresolved(
-                    "offline: no pinned version, not installed, and no release list in the cache"
+                    "offline: no pinned version, not installed, and no release list in the cache",
+                    Cause.OFFLINE,
                 ))
             else:
                 to_fetch.append(index)
@@ -218,12 +220,15 @@ class Resolver:
                         ))
                     else:
                         out[index] = (None, Unresolved(
-                            f"no release on PyPI matches {group.specifier or 'any version'}"
+                            f"no release on PyPI matches {group.specifier or 'any version'}",
+                            Cause.NOT_FOUND,
                         ))
                 elif isinstance(result, NotFound):
-                    out[index] = (None, Unresolved(f"not found on PyPI ({result.url} answered 404)"))
+                    out[index] = (None, Unresolved(
+                        f"not found on PyPI ({result.url} answered 404)", Cause.NOT_FOUND
+                    ))
                 else:
-                    out[index] = (None, Unresolved(f"network: {result.reason}", network=True))
+                    out[index] = (None, Unresolved(f"network: {result.reason}", Cause.NETWORK))
         return out
 
     def _get_project(self, name: str, max_age: float | None) -> tuple[list[str], float] | None:
@@ -247,7 +252,7 @@ class Resolver:
         if self.settings.offline:
             for key in remaining:
                 outcomes[key] = Unresolved(
-                    "offline: not installed at this version and not in the cache"
+                    "offline: not installed at this version and not in the cache", Cause.OFFLINE
                 )
             return outcomes
         source = PyPISource(self.client)
@@ -266,7 +271,7 @@ class Resolver:
         for index, group in enumerate(groups):
             version, version_evidence, failure = group.version, None, None
             if group.unresolvable:
-                failure = Unresolved(group.unresolvable)
+                failure = Unresolved(group.unresolvable, Cause.NOT_REGISTRY)
             elif index in picked:
                 version, chosen = picked[index]
                 if isinstance(chosen, Unresolved):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from license_gate.knowledge import licensing
 from license_gate.knowledge.normalize import from_classifiers, normalize
-from license_gate.model import Evidence, Outcome, Resolution, Unresolved
+from license_gate.model import Cause, Evidence, Outcome, Resolution, Unresolved
 from license_gate.resolve.interface import RawMetadata
 
 _HOW = {
@@ -46,5 +46,6 @@ def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None
             tried.append(Evidence(source, "classifier", "; ".join(used), "not specific enough", url))
     if tried:
         shown = "; ".join(f"{e.field} {e.raw[:80]!r}" for e in tried)
-        return Unresolved(f"licence not recognised ({shown})", tuple(tried))
-    return Unresolved("the metadata states no licence", (Evidence(source, "metadata", "", url=url),))
+        return Unresolved(f"licence not recognised ({shown})", Cause.UNRECOGNISED, tuple(tried))
+    return Unresolved("the metadata states no licence", Cause.NO_LICENSE,
+                      (Evidence(source, "metadata", "", url=url),))

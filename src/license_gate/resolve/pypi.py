@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from license_gate import __version__
-from license_gate.model import Outcome, Unresolved
+from license_gate.model import Cause, Outcome, Unresolved
 from license_gate.resolve.interface import Key, RawMetadata, ResolveError
 from license_gate.resolve.metadata import outcome_from_metadata
 
@@ -264,12 +264,12 @@ class PyPISource:
                 try:
                     raw = raw_from_release(result.data)
                 except PyPIError as exc:
-                    out[key] = Unresolved(f"network: malformed PyPI response ({exc})", network=True)
+                    out[key] = Unresolved(f"network: malformed PyPI response ({exc})", Cause.NETWORK)
                     continue
                 self.fetched[key] = raw
                 out[key] = outcome_from_metadata(raw, "pypi", url)
             elif isinstance(result, NotFound):
-                out[key] = Unresolved(f"not found on PyPI ({url} answered 404)")
+                out[key] = Unresolved(f"not found on PyPI ({url} answered 404)", Cause.NOT_FOUND)
             else:
-                out[key] = Unresolved(f"network: {result.reason} ({url})", network=True)
+                out[key] = Unresolved(f"network: {result.reason} ({url})", Cause.NETWORK)
         return out
