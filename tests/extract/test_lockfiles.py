@@ -53,6 +53,14 @@ def test_malformed_lockfiles_report_path_and_line() -> None:
     assert "invalid JSON" in pipfile.errors[0].message
 
 
+def test_malformed_poetry_and_pylock() -> None:
+    poetry = poetry_lock.extract((LOCK / "broken-poetry.lock").read_text(), "poetry.lock")
+    assert poetry.references == () and poetry.errors[0].place == Place("poetry.lock", 5)
+    lock = pylock.extract((LOCK / "broken-pylock.toml").read_text(), "pylock.toml")
+    assert lock.references == () and lock.errors[0].place == Place("pylock.toml", 6)
+    assert "invalid TOML" in lock.errors[0].message
+
+
 def test_wrong_shapes_do_not_crash() -> None:
     assert uv_lock.extract("package = 3\n", "uv.lock").errors
     assert poetry_lock.extract("[[package]]\nversion = '1'\n", "poetry.lock").errors

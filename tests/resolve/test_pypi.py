@@ -168,3 +168,14 @@ def test_concurrent_requests_are_bounded_and_all_answered(tmp_path: Path, pypi: 
     pypi.latency = 0.05
     got = outcomes(resolver(tmp_path, pypi).resolve([ref(f"many-{i}", "1.0") for i in range(30)]))
     assert all(o.expression == "MIT" for o in got.values())  # type: ignore[union-attr]
+
+
+def test_index_credentials_never_reach_the_report(tmp_path: Path, pypi: FakePyPI) -> None:
+    authed = pypi.base_url.replace("http://", "http://builder:s3cr3t-token@")
+    http = HttpSettings(timeout=5, retries=0, backoff=0.01)
+    res = Resolver(ResolveSettings(pypi_url=authed, cache_dir=tmp_path / "c", http=http, search_path=[]))
+    got = outcomes(res.resolve([ref("legacy-pkg", "2.0"), ref("no-such-pkg", "1.0")]))
+    assert got["legacy-pkg"].expression == "BSD-3-Clause"  # type: ignore[union-attr]
+    shown = repr(got)
+    assert "s3cr3t-token" not in shown and "builder" not in shown
+    assert "***@127.0.0.1" in got["no-such-pkg"].reason  # type: ignore[union-attr]

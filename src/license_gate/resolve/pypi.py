@@ -34,6 +34,20 @@ class PyPIError(ResolveError):
     pass
 
 
+def redact(url: str) -> str:
+    """A URL fit to print: credentials for a private index (``https://user:token@host``)
+    never reach a report or a log."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+
+
 def pypi_url_from_env() -> str:
     return os.environ.get("LICENSE_GATE_PYPI_URL") or DEFAULT_PYPI_URL
 
@@ -156,7 +170,7 @@ class PyPIClient:
             else:
                 self._breaker.succeed()
                 if status == 404:
-                    return NotFound(url)
+                    return NotFound(redact(url))
                 if status == 200:
                     if len(body) > MAX_BODY_BYTES:
                         return Failed(f"response larger than {MAX_BODY_BYTES} bytes")
@@ -259,7 +273,7 @@ class PyPISource:
         results = self.client.map(lambda key: self.client.release(*key), keys)
         out: dict[Key, Outcome] = {}
         for key, result in zip(keys, results, strict=True):
-            url = f"{self.client.base_url}/{key[0]}/{key[1]}/json"
+            url = redact(f"{self.client.base_url}/{key[0]}/{key[1]}/json")
             if isinstance(result, Fetched):
                 try:
                     raw = raw_from_release(result.data)
