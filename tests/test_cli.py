@@ -148,9 +148,16 @@ def test_broken_policy_fails_even_with_nothing_to_check(tmp_path: Path, run_cli)
 
 
 def test_nothing_to_check(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    repo(tmp_path, {"README.md": "hi\n"})
+    repo(tmp_path, {"notes.txt": "hi\n", "image.png": "x"})
     result = run_cli("check", str(tmp_path))
     assert result.code == 0 and "no dependency files" in result.out
+
+
+def test_files_without_references_pass_with_no_components(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"README.md": "# hi\n", "app.py": "print('hello')\n", "conf.yaml": "a: 1\n"})
+    result = run_cli("check", str(tmp_path), "--format", "json")
+    assert result.code == 0
+    assert result.json()["summary"]["components"] == 0
 
 
 @pytest.mark.parametrize("args", [

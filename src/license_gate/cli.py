@@ -108,7 +108,7 @@ def run_check(args: argparse.Namespace) -> int:
         policy = load_policy(None, root)
 
     from license_gate.evaluate import evaluate
-    from license_gate.extract import extractor_for
+    from license_gate.extract import BINARY_FORMATS, extractor_for, file_extractor_for
     from license_gate.model import ParseError, Place, Reference
     from license_gate.resolve import Resolver, ResolveSettings
     from license_gate.resolve.cache import default_cache_dir
@@ -117,6 +117,11 @@ def run_check(args: argparse.Namespace) -> int:
     references: list[Reference] = []
     errors: list[ParseError] = list(found.problems)
     for item in found.inputs:
+        if item.format in BINARY_FORMATS:
+            result = file_extractor_for(item.format)(item.path, item.display)
+            references.extend(result.references)
+            errors.extend(result.errors)
+            continue
         try:
             text = item.path.read_text("utf-8")
         except UnicodeDecodeError:
@@ -143,7 +148,7 @@ def run_check(args: argparse.Namespace) -> int:
     )
     resolver = Resolver(settings)
     resolved = resolver.resolve(references)
-    notes = list(resolver.notes)
+    notes = [f"skipped {why}" for why in found.skipped] + list(resolver.notes)
     if any(getattr(r.outcome, "network", False) for r in resolved):
         notes.append("some licences could not be fetched because the registry was unreachable; "
                      "they are reported as unknown, never as passed. Use --offline with a warm "

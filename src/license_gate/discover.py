@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from license_gate.extract import format_of
+from license_gate.extract import BINARY_FORMATS, DEPENDENCY_FORMATS, format_of
 from license_gate.model import ParseError, Place
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -39,6 +39,7 @@ class Discovery:
     root: Path
     inputs: tuple[Input, ...]
     problems: tuple[ParseError, ...]
+    skipped: tuple[str, ...] = ()  # opportunistic files not read, with why
 
 
 def _display(path: Path, root: Path) -> str:
@@ -97,6 +98,7 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
     root = root.resolve()
     inputs: dict[Path, Input] = {}
     problems: list[ParseError] = []
+    skipped: list[str] = []
 
     def consider(path: Path, fmt: str | None, explicit: bool) -> None:
         display = _display(path, root)
@@ -111,10 +113,13 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
             if explicit:
                 problems.append(ParseError(Place(display), f"cannot read: {exc.strerror}"))
             return
-        if size > MAX_FILE_BYTES:
-            problems.append(ParseError(
-                Place(display), f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte bound; not read"
-            ))
+        # Binary model files are read only up to their bounded header, whatever their size.
+        if size > MAX_FILE_BYTES and fmt not in BINARY_FORMATS:
+            why = f"{display}: {size} bytes, above the {MAX_FILE_BYTES}-byte bound; not read"
+            if fmt in DEPENDENCY_FORMATS or explicit:
+                problems.append(ParseError(Place(display), why))
+            else:
+                skipped.append(why)
             return
         inputs.setdefault(path, Input(path, display, fmt))
 
@@ -133,4 +138,4 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
         else:
             problems.append(ParseError(Place(_display(path, root)), "no such file or directory"))
     ordered = sorted(inputs.values(), key=lambda i: i.display)
-    return Discovery(root, tuple(ordered), tuple(problems))
+    return Discovery(root, tuple(ordered), tuple(problems), tuple(skipped))

@@ -217,6 +217,10 @@ _UNKNOWN_HINTS = {
     "pinned and a reason",
     Cause.UNRECOGNISED: "read the package's licence file, then add an exception with that licence "
     "pinned and a reason",
+    Cause.ACCESS: "the repository is gated or private: set HF_TOKEN to a token that can read it, "
+    "or check the licence by hand and add an exception with that licence pinned",
+    Cause.NOT_IN_CATALOG: "run online so the Hub can answer, or check the licence by hand and add an "
+    "exception with that licence pinned",
 }
 
 

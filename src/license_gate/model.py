@@ -47,6 +47,18 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A licence stated at a reference (model card, GGUF header, Modelfile LICENSE...).
+
+    A claim is evidence to be checked against what the component really carries, never
+    the answer itself."""
+
+    value: str
+    place: Place
+    field: str  # e.g. "card license", "general.license", "Modelfile LICENSE"
+
+
+@dataclass(frozen=True)
 class Reference:
     """One mention of a component in one input file, exactly as the file states it.
 
@@ -65,6 +77,11 @@ class Reference:
     marker: str | None = None
     unresolvable: str | None = None
     constraint_only: bool = False
+    revision: str | None = None  # a Hub revision (branch, tag or commit) pinned at the reference
+    claims: tuple[Claim, ...] = ()
+    # For a local model (a card, a GGUF, a Modelfile): the models it derives from, as
+    # (ecosystem, name, relation) triples.
+    bases: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,8 @@ class Cause(str, enum.Enum):
     NOT_REGISTRY = "not-registry"  # a VCS, URL or path requirement
     NO_LICENSE = "no-license"  # the metadata states nothing
     UNRECOGNISED = "unrecognised"  # the metadata states something we cannot normalise
+    ACCESS = "access"  # gated or private: the registry refused to show the card
+    NOT_IN_CATALOG = "not-in-catalog"  # offline, and the bundled catalog has no entry
 
 
 @dataclass(frozen=True)
@@ -167,11 +186,26 @@ Outcome = Resolution | Unresolved
 
 
 @dataclass(frozen=True)
+class LineageHop:
+    """One ancestor of a derived model: who it is, how the child derives from it, and
+    the licence it carries (None when that could not be resolved)."""
+
+    child: str
+    parent: str
+    relation: str  # finetune | adapter | quantized | merge | base
+    license: str | None
+    source: str  # where the hop was read: hub card, hub tags, GGUF header, catalog, ...
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class ResolvedComponent:
     component: Component
     outcome: Outcome
     places: tuple[Place, ...]
     version_evidence: Evidence | None = None
+    claims: tuple[Claim, ...] = ()
+    lineage: tuple[LineageHop, ...] = ()
 
 
 @dataclass(frozen=True)

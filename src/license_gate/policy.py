@@ -79,60 +79,28 @@ class _Lines:
         return self.lines.get((), None)
 
 
-def _loader_class() -> Any:
-    """A safe loader (no tags construct objects) that leaves dates as text, so a bad date
-    is reported against its key instead of failing the whole document."""
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    resolvers = {
-        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
-        for first, entries in base.yaml_implicit_resolvers.items()
-    }
-    return type("PolicyLoader", (base,), {"yaml_implicit_resolvers": resolvers})
-
-
 def _yaml_load(text: str, file: str) -> tuple[Any, _Lines]:
     import yaml
 
+    from license_gate.yamlsafe import YAMLLoadError, construct, walk
+
     try:
-        loader = _loader_class()(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise PolicyError(file, "", f"invalid YAML: {exc}".splitlines()[0], line) from exc
+        data, node = construct(text)
+    except YAMLLoadError as exc:
+        raise PolicyError(file, "", str(exc), exc.line) from exc
     lines: dict[tuple[Any, ...], int] = {}
-    walked: set[int] = set()
-
-    def walk(n: Any, path: tuple[Any, ...]) -> None:
-        # An alias shares its anchor's node; walking it again could loop forever
-        # (``&a [*a]``), and its lines are the anchor's anyway.
-        if id(n) in walked or len(path) > 50:
-            return
-        walked.add(id(n))
-        lines[path] = n.start_mark.line + 1
-        if isinstance(n, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in n.value:
-                key = key_node.value
-                if key in seen:
-                    raise PolicyError(file, ".".join(map(str, (*path, key))), "duplicate key",
-                                      key_node.start_mark.line + 1)
-                seen.add(key)
-                sub = (*path, key)
-                lines[sub] = key_node.start_mark.line + 1
-                walk(value_node, (*path, key))
-        elif isinstance(n, yaml.SequenceNode):
-            for index, item in enumerate(n.value):
-                walk(item, (*path, index))
-
-    if node is not None:
-        walk(node, ())
+    for path, key_node, value_node in walk(node):
+        lines[path] = value_node.start_mark.line + 1
+        if key_node is not None:
+            lines[path] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.MappingNode):
+            keys = [k.value for k, _ in value_node.value]
+            duplicates = {k for k in keys if keys.count(k) > 1}
+            if duplicates:
+                key = sorted(duplicates, key=str)[0]
+                second = [k for k, _ in value_node.value if k.value == key][1]
+                raise PolicyError(file, ".".join(map(str, (*path, key))), "duplicate key",
+                                  second.start_mark.line + 1)
     return data, _Lines(lines)
 
 

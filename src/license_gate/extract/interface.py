@@ -8,6 +8,7 @@ and parse errors. It never raises for bad input; bad input becomes a ParseError.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from license_gate.model import ExtractResult
@@ -21,6 +22,12 @@ class Extractor(Protocol):
     def __call__(
         self, text: str, path: str, read_include: ReadInclude | None = None
     ) -> ExtractResult: ...
+
+
+class FileExtractor(Protocol):
+    """For binary formats: reads a bounded header from the file itself."""
+
+    def __call__(self, path: Path, display: str) -> ExtractResult: ...
 
 
 class ExtractError(Exception):

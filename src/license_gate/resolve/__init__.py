@@ -30,11 +30,13 @@ from license_gate.resolve.interface import Key, same_version
 from license_gate.resolve.metadata import outcome_from_metadata
 from license_gate.resolve.pypi import (
     DEFAULT_PYPI_URL,
+    Denied,
     Fetched,
     HttpSettings,
     NotFound,
     PyPIClient,
     PyPISource,
+    _denied,
     versions_from_project,
 )
 
@@ -227,6 +229,8 @@ class Resolver:
                     out[index] = (None, Unresolved(
                         f"not found on PyPI ({result.url} answered 404)", Cause.NOT_FOUND
                     ))
+                elif isinstance(result, Denied):
+                    out[index] = (None, Unresolved(_denied(result), Cause.ACCESS))
                 else:
                     out[index] = (None, Unresolved(f"network: {result.reason}", Cause.NETWORK))
         return out

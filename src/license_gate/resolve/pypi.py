@@ -11,227 +11,62 @@ so a dead network costs seconds, not minutes. Every failure ends as Unresolved w
 
 from __future__ import annotations
 
-import email.utils
 import os
-import threading
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from license_gate import __version__
 from license_gate.model import Cause, Outcome, Unresolved
+from license_gate.resolve.http import (
+    Denied,
+    Failed,
+    Fetched,
+    FetchResult,
+    HttpSettings,
+    JsonClient,
+    NotFound,
+    redact,
+)
 from license_gate.resolve.interface import Key, RawMetadata, ResolveError
 from license_gate.resolve.metadata import outcome_from_metadata
 
 DEFAULT_PYPI_URL = "https://pypi.org/pypi"
-MAX_RETRY_AFTER = 30.0
-MAX_BODY_BYTES = 64 * 1024 * 1024
+
+__all__ = [
+    "DEFAULT_PYPI_URL",
+    "Denied",
+    "Failed",
+    "Fetched",
+    "HttpSettings",
+    "NotFound",
+    "PyPIClient",
+    "PyPISource",
+    "_denied",
+    "pypi_url_from_env",
+    "raw_from_release",
+    "redact",
+    "versions_from_project",
+]
 
 
 class PyPIError(ResolveError):
     pass
 
 
-def redact(url: str) -> str:
-    """A URL fit to print: credentials for a private index (``https://user:token@host``)
-    never reach a report or a log."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
-
-
 def pypi_url_from_env() -> str:
     return os.environ.get("LICENSE_GATE_PYPI_URL") or DEFAULT_PYPI_URL
 
 
-@dataclass(frozen=True)
-class HttpSettings:
-    timeout: float = 10.0
-    retries: int = 3
-    backoff: float = 0.5
-    jobs: int = 16
+def _denied(result: Denied) -> str:
+    return (f"the index refused access to {result.url} (HTTP {result.status}); "
+            "check the credentials in --pypi-url")
 
 
-@dataclass(frozen=True)
-class Fetched:
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class NotFound:
-    url: str
-
-
-@dataclass(frozen=True)
-class Failed:
-    reason: str
-
-
-FetchResult = Fetched | NotFound | Failed
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-class _Breaker:
-    """Stops hammering a registry that is not there: after ``limit`` connection-level
-    failures with no success in between, further requests fail at once."""
-
-    def __init__(self, limit: int = 6) -> None:
-        self.limit = limit
-        self.failures = 0
-        self.last = ""
-        self.lock = threading.Lock()
-
-    def open(self) -> bool:
-        with self.lock:
-            return self.failures >= self.limit
-
-    def fail(self, reason: str) -> None:
-        with self.lock:
-            self.failures += 1
-            self.last = reason
-
-    def succeed(self) -> None:
-        with self.lock:
-            self.failures = 0
-
-
-class PyPIClient:
-    def __init__(
-        self,
-        base_url: str,
-        settings: HttpSettings | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.settings = settings or HttpSettings()
-        self._sleep = sleep
-        self._breaker = _Breaker()
-        self._local = threading.local()
-        self.requests_made = 0
-
-    def _session(self) -> Any:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            import requests
-
-            session = requests.Session()
-            session.headers["User-Agent"] = f"license-gate/{__version__}"
-            session.headers["Accept"] = "application/json"
-            self._local.session = session
-        return session
-
-    def get_json(self, url: str) -> FetchResult:
-        import requests
-
-        settings = self.settings
-        reason = "no attempt made"
-        for attempt in range(settings.retries + 1):
-            if self._breaker.open():
-                return Failed(f"registry unreachable ({self._breaker.last}); not retried")
-            wait = settings.backoff * (2 ** attempt)
-            try:
-                self.requests_made += 1
-                response = self._session().get(url, timeout=settings.timeout, stream=True)
-                try:
-                    status = response.status_code
-                    body = _read_bounded(response, time.monotonic() + 2 * settings.timeout)
-                finally:
-                    response.close()
-            except (requests.Timeout, _Deadline):
-                reason = f"timed out after {settings.timeout:g}s"
-                self._breaker.fail(reason)
-            except requests.ConnectionError as exc:
-                reason = f"connection failed ({_short(exc)})"
-                self._breaker.fail(reason)
-            except (requests.RequestException, OSError) as exc:
-                reason = f"request failed ({_short(exc)})"
-                self._breaker.fail(reason)
-            else:
-                self._breaker.succeed()
-                if status == 404:
-                    return NotFound(redact(url))
-                if status == 200:
-                    if len(body) > MAX_BODY_BYTES:
-                        return Failed(f"response larger than {MAX_BODY_BYTES} bytes")
-                    try:
-                        import json
-
-                        data = json.loads(body)
-                    except ValueError:
-                        reason = "invalid JSON in response"
-                    else:
-                        if isinstance(data, dict):
-                            return Fetched(data)
-                        reason = "unexpected JSON shape in response"
-                elif status == 429 or status >= 500:
-                    reason = f"HTTP {status}"
-                    hinted = _retry_after(response.headers.get("Retry-After"))
-                    if hinted is not None:
-                        if hinted > MAX_RETRY_AFTER:
-                            return Failed(f"HTTP {status}; Retry-After {hinted:.0f}s is too long")
-                        wait = hinted
-                else:
-                    return Failed(f"HTTP {status}")
-            if attempt < settings.retries:
-                self._sleep(wait)
-        return Failed(f"{reason} after {settings.retries + 1} attempts")
-
+class PyPIClient(JsonClient):
     def release(self, name: str, version: str) -> FetchResult:
         return self.get_json(f"{self.base_url}/{name}/{version}/json")
 
     def project(self, name: str) -> FetchResult:
         return self.get_json(f"{self.base_url}/{name}/json")
-
-    def map(self, func: Callable[[Any], FetchResult], items: Sequence[Any]) -> list[FetchResult]:
-        if len(items) <= 1:
-            return [func(item) for item in items]
-        with ThreadPoolExecutor(max_workers=max(1, min(self.settings.jobs, len(items)))) as pool:
-            return list(pool.map(func, items))
-
-
-class _Deadline(Exception):
-    """A body that trickles in slower than the per-request deadline allows."""
-
-
-def _read_bounded(response: Any, deadline: float) -> bytes:
-    # The socket timeout bounds each read, not the whole body; a server sending one
-    # byte a second would otherwise hold a worker for as long as it likes.
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(chunk_size=65536):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES or time.monotonic() > deadline:
-            if size > MAX_BODY_BYTES:
-                break
-            raise _Deadline()
-    return b"".join(chunks)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def raw_from_release(data: dict[str, Any]) -> RawMetadata:
@@ -284,6 +119,8 @@ class PyPISource:
                 out[key] = outcome_from_metadata(raw, "pypi", url)
             elif isinstance(result, NotFound):
                 out[key] = Unresolved(f"not found on PyPI ({url} answered 404)", Cause.NOT_FOUND)
+            elif isinstance(result, Denied):
+                out[key] = Unresolved(_denied(result), Cause.ACCESS)
             else:
                 out[key] = Unresolved(f"network: {result.reason} ({url})", Cause.NETWORK)
         return out
