@@ -11,8 +11,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from license_gate import __version__
+
+if TYPE_CHECKING:
+    from license_gate.model import Reference
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 
@@ -76,6 +80,19 @@ def _read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
     return display, path.read_text("utf-8", errors="replace")
 
 
+def _drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
+    """A Hub-looking id that names a path in the repository (``models/my-model`` passed
+    to from_pretrained) is a local checkpoint, not a Hub repository."""
+    kept = []
+    for ref in refs:
+        if ref.ecosystem == "huggingface":
+            base = (root / ref.place.path).parent
+            if (root / ref.name).exists() or (base / ref.name).exists():
+                continue
+        kept.append(ref)
+    return kept
+
+
 def run_check(args: argparse.Namespace) -> int:
     from license_gate.discover import discover
     from license_gate.policy import PolicyError, find_policy_file, load_policy
@@ -109,7 +126,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     from license_gate.evaluate import evaluate
     from license_gate.extract import BINARY_FORMATS, extractor_for, file_extractor_for
-    from license_gate.model import ParseError, Place, Reference
+    from license_gate.model import ParseError, Place
     from license_gate.resolve import Resolver, ResolveSettings
     from license_gate.resolve.cache import default_cache_dir
     from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
@@ -146,9 +163,21 @@ def run_check(args: argparse.Namespace) -> int:
         cache_dir=cache_dir,
         http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
     )
+    packages = [r for r in references if r.ecosystem == "pypi"]
+    ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
     resolver = Resolver(settings)
-    resolved = resolver.resolve(references)
+    resolved = resolver.resolve(packages)
     notes = [f"skipped {why}" for why in found.skipped] + list(resolver.notes)
+    if ai_refs:
+        from license_gate.resolve.ai import AIResolver, AISettings
+        from license_gate.resolve.huggingface import hf_endpoint_from_env
+
+        ai = AIResolver(AISettings(
+            offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
+            hf_token=os.environ.get("HF_TOKEN") or None, cache_dir=cache_dir, http=settings.http,
+        ))
+        resolved += ai.resolve(ai_refs)
+        notes += ai.notes
     if any(getattr(r.outcome, "network", False) for r in resolved):
         notes.append("some licences could not be fetched because the registry was unreachable; "
                      "they are reported as unknown, never as passed. Use --offline with a warm "

@@ -46,6 +46,15 @@ def to_dict(report: Report) -> dict[str, Any]:
             "version_evidence": _evidence(resolved.version_evidence)
             if resolved.version_evidence else None,
             "references": _places(resolved.places),
+            "claims": [
+                {"value": c.value, "field": c.field, "path": c.place.path, "line": c.place.line}
+                for c in resolved.claims
+            ],
+            "lineage": [
+                {"child": h.child, "parent": h.parent, "relation": h.relation, "license": h.license,
+                 "source": h.source, "note": h.note}
+                for h in resolved.lineage
+            ],
         })
     return {
         "schema_version": SCHEMA_VERSION,

@@ -31,6 +31,8 @@ def _line(result: ComponentResult, detailed: bool) -> list[str]:
     c = resolved.component
     outcome = resolved.outcome
     name = f"{c.name} {c.version}" if c.version else c.name
+    if c.kind.value != "package":
+        name = f"{c.kind.value} {c.ecosystem}:{c.name}" + (f"@{c.version}" if c.version else "")
     licence = outcome.expression if isinstance(outcome, Resolution) else "?"
     head = f"  {name}  {licence}"
     if result.chosen and result.chosen != licence:
@@ -50,6 +52,14 @@ def _line(result: ComponentResult, detailed: bool) -> list[str]:
         lines.append(f"      evidence: {evidence}")
     if resolved.version_evidence:
         lines.append(f"      version: {resolved.version_evidence.describe()}")
+    for claim in resolved.claims:
+        value = claim.value if len(claim.value) <= 60 else claim.value[:57].rstrip() + "..."
+        lines.append(f"      claimed: {value!r} ({claim.field} at {claim.place})")
+    for hop in resolved.lineage:
+        licence = hop.license or "?"
+        extra = f"; {hop.note}" if hop.note else ""
+        lines.append(f"      lineage: {hop.child} <-{hop.relation}- {hop.parent} "
+                     f"[{licence}, {hop.source}{extra}]")
     lines.append(f"      at: {_places(result)}")
     return lines
 
@@ -68,7 +78,8 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
         out.append("")
         out.append(f"{_TITLE[verdict]} ({len(group)})")
         for result in group:
-            out.extend(_line(result, detailed=verdict is not Verdict.ALLOWED))
+            detailed = verdict is not Verdict.ALLOWED or result.component.kind.value != "package"
+            out.extend(_line(result, detailed=detailed))
     problems = sorted(
         report.findings,
         key=lambda f: (

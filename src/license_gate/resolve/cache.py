@@ -16,6 +16,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from license_gate.resolve.interface import Key, RawMetadata, ResolveError
 
@@ -77,6 +78,10 @@ class Cache:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS project (ecosystem TEXT, name TEXT, "
                 "payload TEXT NOT NULL, fetched REAL NOT NULL, PRIMARY KEY (ecosystem, name))"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS entry (namespace TEXT, key TEXT, payload TEXT NOT NULL, "
+                "fetched REAL NOT NULL, PRIMARY KEY (namespace, key))"
             )
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             conn.execute(
@@ -157,6 +162,34 @@ class Cache:
                     "INSERT OR REPLACE INTO project VALUES (?, ?, ?, ?)",
                     (ecosystem, name, json.dumps(list(versions)), time.time()),
                 )
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"cannot write cache {self.path}: {exc}") from exc
+
+    def get_entry(self, namespace: str, key: str, max_age: float | None) -> dict[str, Any] | None:
+        """A JSON object stored under (namespace, key), if younger than max_age seconds."""
+        conn = self._connect()
+        try:
+            row = conn.execute("SELECT payload, fetched FROM entry WHERE namespace=? AND key=?",
+                               (namespace, key)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"cannot read cache {self.path}: {exc}") from exc
+        if row is None or (max_age is not None and time.time() - row[1] > max_age):
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def put_entries(self, namespace: str, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        rows = [(namespace, key, json.dumps(value), time.time()) for key, value in items]
+        if not rows:
+            return
+        conn = self._connect()
+        try:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"cannot write cache {self.path}: {exc}") from exc
 

@@ -1,0 +1,57 @@
+"""The bundled offline catalog: well-known model families, Ollama library names and
+popular datasets mapped to their licences, each entry with a source URL and the date it
+was checked. It answers only when the Hub cannot (offline, unreachable) and for Ollama
+names, and the evidence then says "catalog". An id no entry matches stays unknown.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from functools import lru_cache
+
+from license_gate.knowledge import licensing
+from license_gate.knowledge.hf import from_claim
+from license_gate.model import Evidence, Kind
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    ecosystem: str
+    kind: Kind
+    patterns: tuple[str, ...]
+    license: str  # as the source states it: a Hub licence id or an SPDX expression
+    expression: str
+    family: str
+    source: str
+    checked: str
+
+    def evidence(self, name: str) -> Evidence:
+        return Evidence("catalog", f"{self.family} family", self.license,
+                        f"bundled catalog, checked {self.checked}; matched {name}", self.source)
+
+
+@lru_cache(maxsize=1)
+def entries() -> tuple[CatalogEntry, ...]:
+    out: list[CatalogEntry] = []
+    for raw in licensing.load_data("model_catalog.json")["entries"]:
+        mapped = from_claim(raw["license"])
+        if mapped.expression is None:
+            raise ValueError(f"catalog entry {raw['family']!r}: licence {raw['license']!r} does not map")
+        out.append(CatalogEntry(
+            raw["ecosystem"], Kind(raw.get("kind", "model")), tuple(raw["match"]), raw["license"],
+            mapped.expression, raw["family"], raw["source"], raw["checked"],
+        ))
+    return tuple(out)
+
+
+def lookup(ecosystem: str, name: str, kind: Kind) -> CatalogEntry | None:
+    """The first entry whose pattern matches the id (case-insensitively, as the Hub and
+    Ollama treat ids). Entries are ordered specific before general."""
+    lowered = name.lower()
+    for entry in entries():
+        if entry.ecosystem != ecosystem or entry.kind is not kind:
+            continue
+        if any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in entry.patterns):
+            return entry
+    return None
