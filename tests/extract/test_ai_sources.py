@@ -179,7 +179,7 @@ pipeline_tag: text-generation
 
 def test_model_card() -> None:
     result = model_card.extract(CARD, "models/ft/README.md")
-    own, *refs = result.references
+    own = result.references[0]
     assert (own.ecosystem, own.name, own.kind) == ("file", "models/ft/README.md", Kind.MODEL)
     assert own.claims[0].value == "apache-2.0" and own.claims[0].place.line == 3
     assert own.bases == (("huggingface", "meta-llama/Llama-3.1-8B", "base"),)
