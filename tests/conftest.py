@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_hub import FakeHub
 from tests.fake_pypi import FakePyPI
 
 ASSETS = Path(__file__).parent / "assets"
@@ -20,10 +21,11 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     """No test reads the user's cache or a real registry: the cache is per test and the
     PyPI URL points at a closed local port unless a test starts the fake."""
     cache = tmp_path_factory.mktemp("cache")
-    for name in ("LICENSE_GATE_PYPI_URL", "LICENSE_GATE_OFFLINE", "HF_TOKEN"):
+    for name in ("LICENSE_GATE_PYPI_URL", "LICENSE_GATE_OFFLINE", "HF_TOKEN", "HF_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LICENSE_GATE_CACHE_DIR", str(cache))
     monkeypatch.setenv("LICENSE_GATE_PYPI_URL", "http://127.0.0.1:9/pypi")
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     return cache
 
 
@@ -32,6 +34,17 @@ def fake_pypi(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePyPI]:
     fake = FakePyPI()
     fake.start()
     monkeypatch.setenv("LICENSE_GATE_PYPI_URL", fake.base_url)
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    fake = FakeHub()
+    fake.start()
+    monkeypatch.setenv("HF_ENDPOINT", fake.endpoint)
     try:
         yield fake
     finally:
