@@ -61,9 +61,10 @@ def test_card_licence_and_three_hop_lineage(tmp_path: Path, hub: FakeHub) -> Non
     assert got.outcome.evidence[0].source == "hub"
     assert got.outcome.evidence[0].url == f"{hub.endpoint}/acme/chat-ft"
     chain = [(h.child, h.parent, h.relation, h.license) for h in got.lineage]
+    llama = "LicenseRef-scancode-llama-3.1-license-2024"
     assert chain == [
-        ("acme/chat-ft", "acme/llama-mid", "finetune", "LicenseRef-scancode-llama-3.1-license-2024"),
-        ("acme/llama-mid", "meta-llama/Llama-3.1-8B", "finetune", "LicenseRef-scancode-llama-3.1-license-2024"),
+        ("acme/chat-ft", "acme/llama-mid", "finetune", llama),
+        ("acme/llama-mid", "meta-llama/Llama-3.1-8B", "finetune", llama),
     ]
 
 
