@@ -186,6 +186,13 @@ def test_example_repository_offline(run_cli) -> None:  # type: ignore[no-untyped
     assert "requests " in result.out and "pyyaml " in result.out
     assert "internal-billing" in result.out and "VCS requirement" in result.out
     assert "unvetted-helper 0.4.2" in result.out
+    # the AI part: models from code, a card and a Modelfile, resolved from the catalog
+    assert "model huggingface:meta-llama/Llama-3.1-8B-Instruct" in result.out
+    assert "claimed: 'apache-2.0' (card license at models/support-bot/README.md:2)" in result.out
+    assert "claimed: 'MIT' (Modelfile LICENSE at Modelfile:4)" in result.out
+    assert "model huggingface:sentence-transformers/all-mpnet-base-v2  Apache-2.0" in result.out
+    assert "checkpoints/reranker" not in result.out
+    assert "app/assistant.py:8: error [license-denied] pkg:huggingface/meta-llama/Llama-3.1-8B-Instruct" in result.out
 
 
 def test_module_entry_point_and_version() -> None:
@@ -205,3 +212,29 @@ def test_repository_code_is_never_executed(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False, cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert not marker.exists()
+
+
+def test_ai_components_end_to_end_with_fake_hub(tmp_path: Path, fake_hub, run_cli) -> None:  # type: ignore[no-untyped-def]
+    fake_hub.model("meta-llama/Llama-3.1-8B", {"license": "llama3.1"})
+    fake_hub.model("acme/support-ft", {"license": "apache-2.0", "base_model": "meta-llama/Llama-3.1-8B"})
+    fake_hub.model("sentence-transformers/all-MiniLM-L6-v2", {"license": "apache-2.0"})
+    fake_hub.dataset("acme/tickets", {"license": "cc-by-4.0"})
+    repo(tmp_path, {
+        "app.py": 'from transformers import AutoModel\nfrom sentence_transformers import SentenceTransformer\n'
+                  'm = AutoModel.from_pretrained("acme/support-ft")\ne = SentenceTransformer("all-MiniLM-L6-v2")\n',
+        "train.yaml": "dataset_name: acme/tickets\noutput_dir: outputs/run\n",
+    })
+    result = run_cli("check", str(tmp_path), "--format", "json")
+    report = result.json()
+    jsonschema.validate(report, SCHEMA)
+    comps = {c["id"]: c for c in report["components"]}
+    ft = comps["pkg:huggingface/acme/support-ft"]
+    assert (ft["kind"], ft["ecosystem"], ft["name"], ft["license"]) == (
+        "model", "huggingface", "acme/support-ft", "Apache-2.0")
+    assert ft["references"] == [{"path": "app.py", "line": 3}]
+    assert ft["lineage"][0]["parent"] == "meta-llama/Llama-3.1-8B"
+    assert ft["lineage"][0]["license"] == "LicenseRef-scancode-llama-3.1-license-2024"
+    assert comps["pkg:huggingface/sentence-transformers/all-MiniLM-L6-v2"]["verdict"] == "allowed"
+    dataset = comps["pkg:huggingface/acme/tickets"]
+    assert (dataset["kind"], dataset["license"]) == ("dataset", "CC-BY-4.0")
+    assert "outputs/run" not in result.out

@@ -116,11 +116,16 @@ class Component:
 
     @property
     def purl(self) -> str:
+        if self.ecosystem == "ollama" and ":" in self.name:
+            # An Ollama tag plays the part of a version: pkg:ollama/llama3.1@8b
+            name, tag = self.name.split(":", 1)
+            return purl_for(self.ecosystem, name, tag)
         return purl_for(self.ecosystem, self.name, self.version)
 
     @property
     def unversioned_purl(self) -> str:
-        return purl_for(self.ecosystem, self.name, None)
+        return purl_for(self.ecosystem, self.name.split(":", 1)[0] if self.ecosystem == "ollama"
+                        else self.name, None)
 
 
 @dataclass(frozen=True)
