@@ -192,7 +192,8 @@ def test_example_repository_offline(run_cli) -> None:  # type: ignore[no-untyped
     assert "claimed: 'MIT' (Modelfile LICENSE at Modelfile:4)" in result.out
     assert "model huggingface:sentence-transformers/all-mpnet-base-v2  Apache-2.0" in result.out
     assert "checkpoints/reranker" not in result.out
-    assert "app/assistant.py:8: error [license-denied] pkg:huggingface/meta-llama/Llama-3.1-8B-Instruct" in result.out
+    denied = "app/assistant.py:8: error [license-denied] pkg:huggingface/meta-llama/Llama-3.1-8B-Instruct"
+    assert denied in result.out
 
 
 def test_module_entry_point_and_version() -> None:
@@ -220,8 +221,10 @@ def test_ai_components_end_to_end_with_fake_hub(tmp_path: Path, fake_hub, run_cl
     fake_hub.model("sentence-transformers/all-MiniLM-L6-v2", {"license": "apache-2.0"})
     fake_hub.dataset("acme/tickets", {"license": "cc-by-4.0"})
     repo(tmp_path, {
-        "app.py": 'from transformers import AutoModel\nfrom sentence_transformers import SentenceTransformer\n'
-                  'm = AutoModel.from_pretrained("acme/support-ft")\ne = SentenceTransformer("all-MiniLM-L6-v2")\n',
+        "app.py": "from transformers import AutoModel\n"
+                  "from sentence_transformers import SentenceTransformer\n"
+                  'm = AutoModel.from_pretrained("acme/support-ft")\n'
+                  'e = SentenceTransformer("all-MiniLM-L6-v2")\n',
         "train.yaml": "dataset_name: acme/tickets\noutput_dir: outputs/run\n",
     })
     result = run_cli("check", str(tmp_path), "--format", "json")
