@@ -241,3 +241,25 @@ def test_ai_components_end_to_end_with_fake_hub(tmp_path: Path, fake_hub, run_cl
     dataset = comps["pkg:huggingface/acme/tickets"]
     assert (dataset["kind"], dataset["license"]) == ("dataset", "CC-BY-4.0")
     assert "outputs/run" not in result.out
+
+
+def test_bad_ai_inputs_are_reported_and_the_rest_checked(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {
+        "requirements.txt": "alpha-lib==1.0\n",
+        "bad.py": 'm = AutoModel.from_pretrained("org/x")\ndef broken(:\n',
+        "nb.ipynb": '{"cells": [{"source": "from_pretrained(',
+        "cfg.yaml": "model: [unclosed\n",
+        "weights.gguf": "GGUF-but-not-really",
+        "models/local-ckpt/config.json": "{}",
+        "use_local.py": 'AutoModel.from_pretrained("models/local-ckpt")\n',
+    })
+    (tmp_path / "blob.json").write_bytes(b"\xff\xfe\x00binary\x00" * 50)
+    result = run_cli("check", str(tmp_path), "--format", "json", "--offline")
+    report = result.json()
+    assert result.code == 1
+    parse = {f["references"][0]["path"] for f in report["findings"] if f["rule"] == "parse-error"}
+    assert parse == {"bad.py", "nb.ipynb", "cfg.yaml", "weights.gguf"}
+    assert any("blob.json: not text" in n for n in report["notes"])
+    ids = {c["id"] for c in report["components"]}
+    assert "pkg:pypi/alpha-lib@1.0" in ids
+    assert not any("local-ckpt" in i for i in ids)  # a path in the repository is not a Hub id

@@ -125,7 +125,12 @@ def run_check(args: argparse.Namespace) -> int:
         policy = load_policy(None, root)
 
     from license_gate.evaluate import evaluate
-    from license_gate.extract import BINARY_FORMATS, extractor_for, file_extractor_for
+    from license_gate.extract import (
+        BINARY_FORMATS,
+        DEPENDENCY_FORMATS,
+        extractor_for,
+        file_extractor_for,
+    )
     from license_gate.model import ParseError, Place
     from license_gate.resolve import Resolver, ResolveSettings
     from license_gate.resolve.cache import default_cache_dir
@@ -133,6 +138,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     references: list[Reference] = []
     errors: list[ParseError] = list(found.problems)
+    skipped_binary: list[str] = []
     for item in found.inputs:
         if item.format in BINARY_FORMATS:
             result = file_extractor_for(item.format)(item.path, item.display)
@@ -142,7 +148,11 @@ def run_check(args: argparse.Namespace) -> int:
         try:
             text = item.path.read_text("utf-8")
         except UnicodeDecodeError:
-            errors.append(ParseError(Place(item.display), "not UTF-8 text"))
+            if item.format in DEPENDENCY_FORMATS:
+                errors.append(ParseError(Place(item.display), "not UTF-8 text"))
+            else:
+                # A binary file under a source or config name cannot hold a reference.
+                skipped_binary.append(item.display)
             continue
         except OSError as exc:
             errors.append(ParseError(Place(item.display), f"cannot read: {exc.strerror}"))
@@ -167,7 +177,9 @@ def run_check(args: argparse.Namespace) -> int:
     ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
-    notes = [f"skipped {why}" for why in found.skipped] + list(resolver.notes)
+    notes = [f"skipped {why}" for why in found.skipped]
+    notes += [f"skipped {path}: not text" for path in skipped_binary]
+    notes += resolver.notes
     if ai_refs:
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env
