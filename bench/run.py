@@ -96,6 +96,127 @@ class Registry:
         self.proc.wait()
 
 
+PY_FILLER = """def handler_{i}_{j}(request):
+    value = request.get("key_{j}")
+    if value is None:
+        return {{"status": 404}}
+    return {{"status": 200, "value": value * {j}}}
+"""
+
+
+def write_ai_repo(root: Path, files: int = 10_000, lines_per_file: int = 100) -> int:
+    """A repository of .py, .yaml, .json and .ipynb files, about ``files * lines_per_file``
+    lines, with a model reference in one file out of a hundred. Returns the line count."""
+    import random
+
+    rng = random.Random(42)
+    total = 0
+    for i in range(files):
+        kind = rng.choices(["py", "yaml", "json", "ipynb"], weights=[60, 15, 15, 10])[0]
+        folder = root / f"pkg{i % 50:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        refer = i % 100 == 0
+        if kind == "py":
+            body = "".join(PY_FILLER.format(i=i, j=j) for j in range(lines_per_file // 5))
+            if refer:
+                body += 'model = AutoModel.from_pretrained("mistralai/Mistral-7B-v0.1")\n'
+            (folder / f"mod{i}.py").write_text(body)
+        elif kind == "yaml":
+            body = "".join(f"setting_{j}: value-{j}\n" for j in range(lines_per_file))
+            if refer:
+                body += "model_name_or_path: meta-llama/Llama-3.1-8B\n"
+            (folder / f"conf{i}.yaml").write_text(body)
+        elif kind == "json":
+            data = {f"key_{j}": j for j in range(lines_per_file - 2)}
+            if refer:
+                data["base_model"] = "google/gemma-2-9b"
+            (folder / f"data{i}.json").write_text(json.dumps(data, indent=1))
+        else:
+            source = [f"x_{j} = {j}\n" for j in range(lines_per_file - 20)]
+            if refer:
+                source.append('pipe = pipeline("text-generation", model="Qwen/Qwen2.5-0.5B-Instruct")\n')
+            nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                             "outputs": [], "source": source}],
+                  "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            (folder / f"nb{i}.ipynb").write_text(json.dumps(nb, indent=1))
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for _ in handle)
+    return total
+
+
+AI_TRIGGERS = ("from_pretrained|pipeline|hf_hub_download|snapshot_download|load_dataset|"
+               "SentenceTransformer|LLM|ollama|huggingface/|model_name_or_path|base_model|model_id|"
+               "dataset_name|tokenizer_name")
+
+
+def ai_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
+    root = WORK / "ai-repo-10k"
+    marker = root / ".generated"
+    if not marker.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        lines = write_ai_repo(root)
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+        marker.write_text(str(lines))
+    lines = int(marker.read_text())
+    env = {**os.environ, "LICENSE_GATE_CACHE_DIR": str(WORK / "ai-cache")}
+    ours = measure([*lg(), "check", str(root), "--offline", "--format", "json"], reps, env=env)
+    summary = json.loads(ours.stdout)["summary"]
+    grep = measure(["git", "-C", str(root), "grep", "-l", "-E", AI_TRIGGERS], reps)
+    found = len(grep.stdout.splitlines())
+    rows = [
+        (f"AI reference scan: 10,000 files (.py/.yaml/.json/.ipynb), {lines:,} lines, offline",
+         "< 3 s", ours, f"{summary['components']} models found"),
+        ("git grep -l for the trigger words over the same tree (reference)", "-", grep,
+         f"{found} files matched; ratio license-gate / git grep = {ours.wall / grep.wall:.1f}x (target < 5x)"),
+    ]
+    return rows
+
+
+def gguf_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
+    """Header reading must not depend on file size: a 1 MB and a sparse 2 GB GGUF."""
+    script = (
+        "import sys, time; from pathlib import Path; "
+        "from license_gate.extract.gguf import read_metadata; "
+        "t = time.perf_counter(); [read_metadata(Path(sys.argv[1])) for _ in range(200)]; "
+        "print((time.perf_counter() - t) / 200)"
+    )
+    rows = []
+    base = _write_bench_gguf(WORK / "gguf" / "small.gguf")
+    for label, size in (("1 MB", 1024**2), ("2 GB (sparse)", 2 * 1024**3)):
+        path = WORK / "gguf" / f"{label.split()[0]}.gguf"
+        path.write_bytes(base.read_bytes())
+        with path.open("r+b") as handle:
+            handle.truncate(size)
+        m = measure([sys.executable, "-c", script, str(path)], reps)
+        per_read = float(m.stdout.strip())
+        rows.append((f"GGUF header read, {label} file", "same for both", m,
+                     f"{per_read * 1e6:.0f} µs per header read"))
+    return rows
+
+
+def _write_bench_gguf(path: Path) -> Path:
+    """A header like llama.cpp writes: general.* keys, then a 32,000-token vocabulary."""
+    import struct
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def string(text: str) -> bytes:
+        raw = text.encode()
+        return struct.pack("<Q", len(raw)) + raw
+
+    kvs = [(b"general.architecture", 8, string("llama")), (b"general.name", 8, string("Bench 1B")),
+           (b"general.license", 8, string("apache-2.0"))]
+    tokens = b"".join(string(f"tok{i}") for i in range(32_000))
+    kvs.append((b"tokenizer.ggml.tokens", 9, struct.pack("<IQ", 8, 32_000) + tokens))
+    body = b"".join(struct.pack("<Q", len(k)) + k + struct.pack("<I", t) + v for k, t, v in kvs)
+    path.write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs)) + body)
+    return path
+
+
 def lg() -> list[str]:
     return [sys.executable, "-m", "license_gate"]
 
@@ -210,7 +331,7 @@ def main() -> None:
     parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    own = own_scenarios(args.reps)
+    own = own_scenarios(args.reps) + ai_scenarios(args.reps) + gguf_scenarios(args.reps)
     peers = [] if args.skip_peers else peer_scenarios(args.reps)
     table = render(own, peers)
     print(table)

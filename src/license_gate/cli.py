@@ -130,6 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
         DEPENDENCY_FORMATS,
         extractor_for,
         file_extractor_for,
+        triggers_for,
     )
     from license_gate.model import ParseError, Place
     from license_gate.resolve import Resolver, ResolveSettings
@@ -139,6 +140,7 @@ def run_check(args: argparse.Namespace) -> int:
     references: list[Reference] = []
     errors: list[ParseError] = list(found.problems)
     skipped_binary: list[str] = []
+    triggers: dict[str, tuple[bytes, ...] | None] = {}
     for item in found.inputs:
         if item.format in BINARY_FORMATS:
             result = file_extractor_for(item.format)(item.path, item.display)
@@ -146,7 +148,17 @@ def run_check(args: argparse.Namespace) -> int:
             errors.extend(result.errors)
             continue
         try:
-            text = item.path.read_text("utf-8")
+            raw = item.path.read_bytes()
+            if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
+                # A binary file under a source or config name cannot hold a reference.
+                skipped_binary.append(item.display)
+                continue
+            if item.format not in triggers:
+                triggers[item.format] = triggers_for(item.format)
+            wanted = triggers[item.format]
+            if wanted is not None and not any(t in raw for t in wanted):
+                continue
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             if item.format in DEPENDENCY_FORMATS:
                 errors.append(ParseError(Place(item.display), "not UTF-8 text"))

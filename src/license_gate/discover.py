@@ -9,12 +9,19 @@ and symlinks that leave the tree are never followed.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from license_gate.extract import BINARY_FORMATS, DEPENDENCY_FORMATS, format_of
+from license_gate.extract import (
+    BINARY_FORMATS,
+    DEPENDENCY_FORMATS,
+    TRIGGERED_FORMATS,
+    all_triggers,
+    format_of,
+)
 from license_gate.model import ParseError, Place
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -25,6 +32,12 @@ SKIP_DIRS = frozenset({
     "site-packages", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache",
     "build", "dist", "vendor", "_vendor", "third_party", ".eggs",
 })
+
+
+# Suffixes that only triggered formats use: a file with one of them and no trigger can be
+# dropped before its format is even worked out.
+_TRIGGERED_ONLY_SUFFIXES = frozenset({".py", ".ipynb", ".json", ".yaml", ".yml", ".sh", ".bash",
+                                      ".zsh", ".mk"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,23 @@ def _git_files(directory: Path) -> list[str] | None:
     return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
+def _git_grep(directory: Path, needles: Sequence[str]) -> set[str] | None:
+    """Files (tracked, or untracked and not ignored) that contain any needle, found by
+    ``git grep`` in one multi-threaded pass; None when git cannot answer. Reading every
+    source and config file of a large tree in Python only to find that most hold no
+    model reference would cost many times more."""
+    args = ["git", "-C", str(directory), "grep", "-l", "-z", "-F", "--untracked", "--no-color"]
+    for needle in needles:
+        args += ["-e", needle]
+    try:
+        proc = subprocess.run(args, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode not in (0, 1):  # 1 means "no match", which is an answer
+        return None
+    return {p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
+
+
 def _walk(directory: Path) -> Iterable[str]:
     for current, dirs, files in os.walk(directory, followlinks=False):
         dirs[:] = sorted(
@@ -83,14 +113,13 @@ def _walk(directory: Path) -> Iterable[str]:
             yield (rel / name).as_posix()
 
 
-def _candidate_files(directory: Path) -> Iterable[str]:
+def _candidate_files(directory: Path) -> tuple[Iterable[str], set[str] | None]:
+    """(files to consider, files that contain a reference trigger or None if unknown)."""
     listed = _git_files(directory)
     if listed is None:
-        return _walk(directory)
-    return (
-        p for p in listed
-        if not any(part in SKIP_DIRS for part in p.split("/")[:-1])
-    )
+        return _walk(directory), None
+    kept = [p for p in listed if not any(part in SKIP_DIRS for part in p.split("/")[:-1])]
+    return kept, _git_grep(directory, all_triggers())
 
 
 def discover(paths: Sequence[str], root: Path) -> Discovery:
@@ -100,19 +129,24 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
     problems: list[ParseError] = []
     skipped: list[str] = []
 
-    def consider(path: Path, fmt: str | None, explicit: bool) -> None:
-        display = _display(path, root)
+    def consider(path: Path, fmt: str | None, explicit: bool, display: str | None = None) -> None:
         if fmt is None:
             return
-        if path.is_symlink() and not _inside(path, root):
-            problems.append(ParseError(Place(display), "symlink points outside the repository; not read"))
-            return
+        display = display or _display(path, root)
         try:
-            size = path.stat().st_size
+            # One lstat tells both whether it is a symlink and, usually, its size.
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                if not _inside(path, root):
+                    problems.append(ParseError(Place(display),
+                                               "symlink points outside the repository; not read"))
+                    return
+                info = os.stat(path)
         except OSError as exc:
             if explicit:
                 problems.append(ParseError(Place(display), f"cannot read: {exc.strerror}"))
             return
+        size = info.st_size
         # Binary model files are read only up to their bounded header, whatever their size.
         if size > MAX_FILE_BYTES and fmt not in BINARY_FORMATS:
             why = f"{display}: {size} bytes, above the {MAX_FILE_BYTES}-byte bound; not read"
@@ -127,10 +161,22 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
         path = (Path.cwd() / raw) if not os.path.isabs(raw) else Path(raw)
         path = Path(os.path.normpath(path))
         if path.is_dir():
-            for rel in _candidate_files(path):
+            prefix = _display(path, root)
+            prefix = "" if prefix in (".", "") else prefix + "/"
+            if prefix.startswith("/"):
+                prefix = path.as_posix() + "/"
+            base = str(path)
+            files, triggered = _candidate_files(path)
+            for rel in files:
+                # Most files of a large tree: sources and configs without any trigger.
+                if (triggered is not None and rel not in triggered
+                        and rel[rel.rfind("."):].lower() in _TRIGGERED_ONLY_SUFFIXES):
+                    continue
                 fmt = format_of(rel)
-                if fmt is not None:
-                    consider(path / rel, fmt, explicit=False)
+                if fmt is None or (triggered is not None and fmt in TRIGGERED_FORMATS
+                                   and rel not in triggered):
+                    continue
+                consider(Path(base, rel), fmt, explicit=False, display=prefix + rel)
         elif path.exists() or path.is_symlink():
             # A file named on the command line is read even if its name is unusual:
             # anything we cannot place is taken to be a requirements file.

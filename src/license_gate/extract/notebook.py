@@ -40,8 +40,11 @@ class _FileLines:
         return None
 
 
+TRIGGERS = (*python_source.TRIGGERS, *scripts.TRIGGERS)
+
+
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    if not any(t in text for t in (*python_source.TRIGGERS, *scripts.TRIGGERS)):
+    if not any(t in text for t in TRIGGERS):
         return ExtractResult()
     try:
         notebook = json.loads(text)

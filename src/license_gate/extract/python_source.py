@@ -23,7 +23,6 @@ Arguments may be string literals or names bound to string literals in the same f
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
 from license_gate.extract._ids import DATASET_BUILDERS, is_hub_id, is_ollama_name, ollama_name
 from license_gate.extract.interface import ReadInclude
@@ -33,21 +32,26 @@ _OLLAMA_FUNCS = {"chat", "generate", "pull", "embeddings", "embed", "show", "cre
 _LITELLM_PREFIXES = {"huggingface/": "huggingface", "ollama/": "ollama", "ollama_chat/": "ollama"}
 
 
-def _constants(tree: ast.AST) -> dict[str, str]:
-    """Names bound to a string literal anywhere in the file (the last binding wins)."""
-    found: dict[str, str] = {}
+def _index(tree: ast.AST) -> tuple[dict[str, str], list[ast.AST], list[ast.Call]]:
+    """One walk over the tree: names bound to string literals (the last binding wins),
+    import statements, and every call in source order."""
+    constants: dict[str, str] = {}
+    imports: list[ast.AST] = []
+    calls: list[ast.Call] = []
     for node in ast.walk(tree):
-        value: ast.expr | None = None
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            value, targets = node.value, list(node.targets)
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            value, targets = node.value, [node.target]
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    found[target.id] = value.value
-    return found
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            value = node.value
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        constants[target.id] = value.value
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+    calls.sort(key=lambda c: (c.lineno, c.col_offset))
+    return constants, imports, calls
 
 
 class _Visitor:
@@ -102,8 +106,8 @@ class _Visitor:
                     self.add(call, "ollama", ollama_name(rest), Kind.MODEL, None)
                 return
 
-    def imports(self, tree: ast.AST) -> None:
-        for node in ast.walk(tree):
+    def imports(self, nodes: list[ast.AST]) -> None:
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name == "ollama":
@@ -161,12 +165,6 @@ class _Visitor:
         return isinstance(func, ast.Name) and func.id in self.ollama_functions
 
 
-def _calls(tree: ast.AST) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            yield node
-
-
 def scan_source(text: str, path: str, line_map: list[int] | None = None) -> ExtractResult:
     """References in one piece of Python source. ``line_map`` maps the source's lines to
     lines of the containing file (for notebook cells)."""
@@ -178,9 +176,10 @@ def scan_source(text: str, path: str, line_map: list[int] | None = None) -> Extr
             line = (line_map[line - 1] or None) if 0 < line <= len(line_map) else None
         message = getattr(exc, "msg", None) or str(exc)
         return ExtractResult(errors=(ParseError(Place(path, line), f"Python syntax error: {message}"),))
-    visitor = _Visitor(path, _constants(tree), line_map)
-    visitor.imports(tree)
-    for call in sorted(_calls(tree), key=lambda c: (c.lineno, c.col_offset)):
+    constants, imports, calls = _index(tree)
+    visitor = _Visitor(path, constants, line_map)
+    visitor.imports(imports)
+    for call in calls:
         visitor.call(call)
     return ExtractResult(tuple(visitor.refs))
 
