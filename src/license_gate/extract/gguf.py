@@ -36,29 +36,38 @@ class GGUFError(ValueError):
 
 
 class _Reader:
-    def __init__(self, handle: BinaryIO, size: int, version: int) -> None:
+    """Bounded reads with the position tracked here (no tell() per value): a header can
+    hold a vocabulary of 100,000+ strings that must be stepped over one by one."""
+
+    def __init__(self, handle: BinaryIO, size: int, version: int, position: int) -> None:
         self.handle = handle
         self.size = size
         self.version = version
+        self.position = position
+        self._wide = version != 1
 
     @property
     def left(self) -> int:
-        return self.size - self.handle.tell()
+        return self.size - self.position
 
     def read(self, count: int) -> bytes:
-        if count > self.left:
-            raise GGUFError(f"truncated: needs {count} bytes at offset {self.handle.tell()}, "
+        if count > self.size - self.position:
+            raise GGUFError(f"truncated: needs {count} bytes at offset {self.position}, "
                             f"{self.left} left")
-        if self.handle.tell() + count > MAX_HEADER_BYTES:
+        if self.position + count > MAX_HEADER_BYTES:
             raise GGUFError(f"metadata larger than {MAX_HEADER_BYTES} bytes")
-        return self.handle.read(count)
+        data = self.handle.read(count)
+        if len(data) != count:
+            raise GGUFError(f"truncated at offset {self.position}")
+        self.position += count
+        return data
 
     def unpack(self, fmt: str, size: int) -> Any:
         return struct.unpack(fmt, self.read(size))[0]
 
     def count(self, what: str, cap: int, unit: int = 1) -> int:
-        value = int(self.unpack("<I", 4) if self.version == 1 else self.unpack("<Q", 8))
-        if value > cap or value * unit > self.left:
+        value = int(self.unpack("<Q", 8) if self._wide else self.unpack("<I", 4))
+        if value > cap or value * unit > self.size - self.position:
             raise GGUFError(f"{what} {value} exceeds its bound or the file size")
         return value
 
@@ -67,9 +76,17 @@ class _Reader:
         return self.read(length).decode("utf-8", errors="replace")
 
     def skip(self, count: int) -> None:
-        if count > self.left:
-            raise GGUFError(f"truncated: cannot skip {count} bytes at offset {self.handle.tell()}")
-        self.handle.seek(count, 1)
+        if count > self.size - self.position:
+            raise GGUFError(f"truncated: cannot skip {count} bytes at offset {self.position}")
+        if count <= 65536:
+            self.read(count)  # a buffered read is cheaper than a seek for short runs
+        else:
+            self.handle.seek(count, 1)
+            self.position += count
+
+    def skip_strings(self, length: int) -> None:
+        for _ in range(length):
+            self.skip(self.count("string length", MAX_STRING))
 
     def value(self, kind: int, keep: bool, depth: int = 0) -> Any:
         if kind in _SCALARS:
@@ -89,6 +106,9 @@ class _Reader:
             if item in _SCALARS and not keep:
                 self.skip(length * unit)
                 return None
+            if item == _STRING and not keep:
+                self.skip_strings(length)
+                return None
             items = [self.value(item, keep, depth + 1) for _ in range(length)]
             return items if keep else None
         raise GGUFError(f"unknown value type {kind}")
@@ -106,7 +126,7 @@ def read_metadata(path: Path) -> dict[str, Any]:
         version = struct.unpack("<I", handle.read(4))[0]
         if version not in (1, 2, 3):
             raise GGUFError(f"unsupported GGUF version {version}")
-        reader = _Reader(handle, size, version)
+        reader = _Reader(handle, size, version, 8)
         reader.count("tensor count", 10_000_000, 0)
         kv_count = reader.count("key-value count", MAX_KV, 0)
         found: dict[str, Any] = {}
