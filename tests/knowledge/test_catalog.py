@@ -1,0 +1,69 @@
+"""The offline catalog and the Hub licence table are data, held to the same bar as code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from license_gate.knowledge import licensing
+from license_gate.knowledge.hf import from_claim, hub_ids
+from license_gate.model import Kind
+from license_gate.resolve import catalog
+
+
+def test_every_catalog_entry_is_sourced_dated_and_maps() -> None:
+    raw = licensing.load_data("model_catalog.json")["entries"]
+    assert len(raw) == len(catalog.entries())
+    for entry in raw:
+        assert entry["source"].startswith("https://"), entry
+        assert dt.date.fromisoformat(entry["checked"]) <= dt.date.today()
+        assert entry["checked_against"], entry
+        assert entry["ecosystem"] in ("huggingface", "ollama")
+        assert from_claim(entry["license"]).expression is not None, entry
+
+
+LLAMA31 = "LicenseRef-scancode-llama-3.1-license-2024"
+SD1 = "LicenseRef-scancode-stable-diffusion-2022-08-22"
+
+
+@pytest.mark.parametrize(("ecosystem", "name", "kind", "expected"), [
+    ("huggingface", "meta-llama/Llama-3.1-70B-Instruct", Kind.MODEL, LLAMA31),
+    ("huggingface", "meta-llama/Meta-Llama-3-8B", Kind.MODEL, "LicenseRef-license-gate-llama-3-2024"),
+    ("ollama", "llama3.2:3b", Kind.MODEL, "LicenseRef-scancode-llama-3.2-license-2024"),
+    ("huggingface", "google/gemma-2-9b-it", Kind.MODEL, "LicenseRef-scancode-gemma-tou-2024-04-01"),
+    ("huggingface", "mistralai/Mixtral-8x7B-Instruct-v0.1", Kind.MODEL, "Apache-2.0"),
+    ("huggingface", "mistralai/Codestral-22B-v0.1", Kind.MODEL, "LicenseRef-license-gate-mistral-mnpl-0.1"),
+    ("huggingface", "black-forest-labs/FLUX.1-dev", Kind.MODEL, "LicenseRef-scancode-flux-1-nc"),
+    ("huggingface", "black-forest-labs/FLUX.1-schnell", Kind.MODEL, "Apache-2.0"),
+    ("huggingface", "tiiuae/falcon-180B-chat", Kind.MODEL, "LicenseRef-license-gate-falcon-180b-tii-1.0"),
+    ("huggingface", "runwayml/stable-diffusion-v1-5", Kind.MODEL, SD1),
+    ("huggingface", "databricks/databricks-dolly-15k", Kind.DATASET, "CC-BY-SA-3.0"),
+])
+def test_catalog_lookups(ecosystem: str, name: str, kind: Kind, expected: str) -> None:
+    entry = catalog.lookup(ecosystem, name, kind)
+    assert entry is not None and entry.expression == expected
+
+
+@pytest.mark.parametrize(("ecosystem", "name"), [
+    # sizes or releases whose licence differs and could not be sourced stay unknown
+    ("huggingface", "Qwen/Qwen2.5-72B-Instruct"),
+    ("huggingface", "Qwen/Qwen2.5-3B"),
+    ("ollama", "deepseek-r1:8b"),  # a Llama-based distill, not the MIT R1 release
+    ("huggingface", "someone/llama-3.1-finetune"),
+])
+def test_catalog_never_guesses(ecosystem: str, name: str) -> None:
+    assert catalog.lookup(ecosystem, name, Kind.MODEL) is None
+
+
+def test_every_hub_licence_id_is_listed_and_mapped_or_explained() -> None:
+    ids = hub_ids()
+    assert len(ids) >= 82
+    for hub_id, (key, source, why) in ids.items():
+        assert source.startswith("https://"), hub_id
+        if key is None:
+            assert why, hub_id
+        else:
+            assert licensing.try_parse(key) is not None, (hub_id, key)
+    assert ids["llama3.1"][0] == "LicenseRef-scancode-llama-3.1-license-2024"
+    assert ids["gemma"][0] == "LicenseRef-scancode-gemma-tou-2024-04-01"
