@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import Counter
 from typing import Any
 
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+
+from tests.loopback import LoopbackServer
 
 
 def repo_json(repo_id: str, card: dict[str, Any] | None, tags: list[str] | None = None,
@@ -42,28 +41,16 @@ def repo_json(repo_id: str, card: dict[str, Any] | None, tags: list[str] | None 
     return body
 
 
-class FakeHub:
+class FakeHub(LoopbackServer):
     def __init__(self) -> None:
-        self.server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+        super().__init__()
         self.repos: dict[tuple[str, str], dict[str, Any]] = {}
         self.redirects: dict[str, str] = {}
-        self.faults: dict[str, list[str]] = {}
-        self.hits: Counter[str] = Counter()
         self.auth: list[str | None] = []
-        self.lock = threading.Lock()
-
-    def start(self) -> None:
-        self.server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
-        self.server.start()
-
-    def stop(self) -> None:
-        self.server.clear()
-        if self.server.is_running():
-            self.server.stop()
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}"
+        return self.origin
 
     def model(self, repo_id: str, card: dict[str, Any] | None = None, **kw: Any) -> None:
         self.repos[("models", repo_id)] = repo_json(repo_id, card, **kw)
@@ -71,16 +58,12 @@ class FakeHub:
     def dataset(self, repo_id: str, card: dict[str, Any] | None = None, **kw: Any) -> None:
         self.repos[("datasets", repo_id)] = repo_json(repo_id, card, dataset=True, **kw)
 
-    def fault(self, path: str, *kinds: str) -> None:
-        self.faults.setdefault(path, []).extend(kinds)
-
-    def handle(self, request: Request) -> Response:
-        path = request.path
+    def observe(self, request: Request) -> None:
         with self.lock:
-            self.hits[path] += 1
             self.auth.append(request.headers.get("Authorization"))
-            scripted = self.faults.get(path)
-            fault = scripted.pop(0) if scripted else None
+
+    def respond(self, request: Request, fault: str | None) -> Response:
+        path = request.path
         if fault == "429":
             return Response("rate limited", status=429, headers={"Retry-After": "0"})
         if fault == "500":

@@ -9,13 +9,12 @@ can say "429 once, then answer".
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import Counter
 from typing import Any
 
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+
+from tests.loopback import LoopbackServer
 
 
 def info(name: str, version: str, **fields: Any) -> dict[str, Any]:
@@ -79,40 +78,21 @@ def file_entry(name: str, version: str, yanked: bool = False) -> dict[str, Any]:
     }
 
 
-class FakePyPI:
+class FakePyPI(LoopbackServer):
     def __init__(self) -> None:
-        self.server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+        super().__init__()
         self.releases: dict[tuple[str, str], dict[str, Any]] = {}
         self.yanked: set[tuple[str, str]] = set()
-        self.faults: dict[str, list[str]] = {}
-        self.hits: Counter[str] = Counter()
         self.latency = 0.0
-        self.lock = threading.Lock()
-
-    # -- set-up
-    def start(self) -> None:
-        import re
-
-        self.server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
-        self.server.start()
-
-    def stop(self) -> None:
-        self.server.clear()
-        if self.server.is_running():
-            self.server.stop()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.port}/pypi"
+        return f"{self.origin}/pypi"
 
     def add(self, name: str, version: str, yanked: bool = False, **fields: Any) -> None:
         self.releases[(name, version)] = fields
         if yanked:
             self.yanked.add((name, version))
-
-    def fault(self, path: str, *kinds: str) -> None:
-        """Script faults for a path: '429', '429-long', '500', 'timeout', 'badjson', 'reset'."""
-        self.faults.setdefault(path, []).extend(kinds)
 
     # -- serving
     def _release_json(self, name: str, version: str) -> dict[str, Any]:
@@ -124,12 +104,9 @@ class FakePyPI:
             "vulnerabilities": [],
         }
 
-    def handle(self, request: Request) -> Response:
+    def respond(self, request: Request, fault: str | None) -> Response:
+        """Faults: '429', '429-long', '500', 'timeout', 'badjson'."""
         path = request.path
-        with self.lock:
-            self.hits[path] += 1
-            scripted = self.faults.get(path)
-            fault = scripted.pop(0) if scripted else None
         if self.latency:
             time.sleep(self.latency)
         if fault == "429":

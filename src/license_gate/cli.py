@@ -10,13 +10,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from license_gate import __version__
 
 if TYPE_CHECKING:
-    from license_gate.model import Reference
+    from license_gate.discover import Discovery
+    from license_gate.model import ParseError, Reference
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 
@@ -93,6 +95,65 @@ def _drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
     return kept
 
 
+@dataclass
+class _Extracted:
+    references: list[Reference] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _extract_all(found: Discovery, root: Path) -> _Extracted:
+    """Run every input through its extractor; a file that cannot hold a reference (no
+    trigger in its bytes, or binary under a source name) is not decoded or parsed."""
+    from license_gate.extract import (
+        BINARY_FORMATS,
+        DEPENDENCY_FORMATS,
+        extractor_for,
+        file_extractor_for,
+        triggers_for,
+    )
+    from license_gate.model import ParseError, Place
+
+    out = _Extracted(errors=list(found.problems), skipped=[f"skipped {w}" for w in found.skipped])
+    triggers: dict[str, tuple[bytes, ...] | None] = {}
+    for item in found.inputs:
+        if item.format in BINARY_FORMATS:
+            result = file_extractor_for(item.format)(item.path, item.display)
+            out.references.extend(result.references)
+            out.errors.extend(result.errors)
+            continue
+        try:
+            raw = item.path.read_bytes()
+            if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
+                # A binary file under a source or config name cannot hold a reference.
+                out.skipped.append(f"skipped {item.display}: not text")
+                continue
+            if item.format not in triggers:
+                triggers[item.format] = triggers_for(item.format)
+            wanted = triggers[item.format]
+            if wanted is not None and not any(t in raw for t in wanted):
+                continue
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if item.format in DEPENDENCY_FORMATS:
+                out.errors.append(ParseError(Place(item.display), "not UTF-8 text"))
+            else:
+                out.skipped.append(f"skipped {item.display}: not text")
+            continue
+        except OSError as exc:
+            out.errors.append(ParseError(Place(item.display), f"cannot read: {exc.strerror}"))
+            continue
+        base = item.path.parent
+
+        def read_include(target: str, base: Path = base) -> tuple[str, str]:
+            return _read_confined(root, base, target)
+
+        result = extractor_for(item.format)(text, item.display, read_include)
+        out.references.extend(result.references)
+        out.errors.extend(result.errors)
+    return out
+
+
 def run_check(args: argparse.Namespace) -> int:
     from license_gate.discover import discover
     from license_gate.policy import PolicyError, find_policy_file, load_policy
@@ -108,75 +169,27 @@ def run_check(args: argparse.Namespace) -> int:
         print("license-gate: --timeout must be > 0, --retries >= 0 and --jobs >= 1", file=sys.stderr)
         return EXIT_USAGE
 
-    found = discover(paths, root)
-    nothing_to_do = not found.inputs and not found.problems
+    extracted = _extract_all(discover(paths, root), root)
+    nothing_to_do = not extracted.references and not extracted.errors
+    policy_file = args.policy or find_policy_file(root)
     # With nothing to check, the built-in profile need not even be read (it is tested);
     # a repository's own policy is still validated so a broken one never goes unnoticed.
-    if not (nothing_to_do and args.policy is None and find_policy_file(root) is None):
-        try:
-            policy = load_policy(args.policy, root)
-        except PolicyError as exc:
-            print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    if nothing_to_do and args.format == "text" and not args.output:
-        print("license-gate: no dependency files to check")
+    if nothing_to_do and policy_file is None and args.format == "text" and not args.output:
+        print("license-gate: no dependency files or model references to check")
         return EXIT_OK
-    if nothing_to_do and args.policy is None and find_policy_file(root) is None:
-        policy = load_policy(None, root)
+    try:
+        policy = load_policy(args.policy, root)
+    except PolicyError as exc:
+        print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if nothing_to_do and args.format == "text" and not args.output:
+        print("license-gate: no dependency files or model references to check")
+        return EXIT_OK
 
     from license_gate.evaluate import evaluate
-    from license_gate.extract import (
-        BINARY_FORMATS,
-        DEPENDENCY_FORMATS,
-        extractor_for,
-        file_extractor_for,
-        triggers_for,
-    )
-    from license_gate.model import ParseError, Place
     from license_gate.resolve import Resolver, ResolveSettings
     from license_gate.resolve.cache import default_cache_dir
     from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
-
-    references: list[Reference] = []
-    errors: list[ParseError] = list(found.problems)
-    skipped_binary: list[str] = []
-    triggers: dict[str, tuple[bytes, ...] | None] = {}
-    for item in found.inputs:
-        if item.format in BINARY_FORMATS:
-            result = file_extractor_for(item.format)(item.path, item.display)
-            references.extend(result.references)
-            errors.extend(result.errors)
-            continue
-        try:
-            raw = item.path.read_bytes()
-            if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
-                # A binary file under a source or config name cannot hold a reference.
-                skipped_binary.append(item.display)
-                continue
-            if item.format not in triggers:
-                triggers[item.format] = triggers_for(item.format)
-            wanted = triggers[item.format]
-            if wanted is not None and not any(t in raw for t in wanted):
-                continue
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if item.format in DEPENDENCY_FORMATS:
-                errors.append(ParseError(Place(item.display), "not UTF-8 text"))
-            else:
-                # A binary file under a source or config name cannot hold a reference.
-                skipped_binary.append(item.display)
-            continue
-        except OSError as exc:
-            errors.append(ParseError(Place(item.display), f"cannot read: {exc.strerror}"))
-            continue
-        base = item.path.parent
-
-        def read_include(target: str, base: Path = base) -> tuple[str, str]:
-            return _read_confined(root, base, target)
-
-        result = extractor_for(item.format)(text, item.display, read_include)
-        references.extend(result.references)
-        errors.extend(result.errors)
 
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
     settings = ResolveSettings(
@@ -185,13 +198,12 @@ def run_check(args: argparse.Namespace) -> int:
         cache_dir=cache_dir,
         http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
     )
+    references = extracted.references
     packages = [r for r in references if r.ecosystem == "pypi"]
     ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
-    notes = [f"skipped {why}" for why in found.skipped]
-    notes += [f"skipped {path}: not text" for path in skipped_binary]
-    notes += resolver.notes
+    notes = extracted.skipped + resolver.notes
     if ai_refs:
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env
@@ -206,8 +218,9 @@ def run_check(args: argparse.Namespace) -> int:
         notes.append("some licences could not be fetched because the registry was unreachable; "
                      "they are reported as unknown, never as passed. Use --offline with a warm "
                      "cache where the network is unavailable.")
-    report = evaluate(policy, resolved, errors, inputs=[i.display for i in found.inputs],
-                      offline=args.offline, notes=notes)
+    inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
+    report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
+                      notes=notes)
 
     if args.format == "text":
         from license_gate.report.text import format_text

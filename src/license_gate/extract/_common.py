@@ -56,6 +56,15 @@ def locked_packages(
     return data, entries, errors
 
 
+def string_list(value: Any) -> list[str]:
+    """A card field that may be one string or a list of them (``base_model``, ``license``)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
 def canonical_name(name: str) -> str:
     """PEP 503 normalisation, so ``Foo_Bar`` and ``foo-bar`` are one package."""
     return re.sub(r"[-_.]+", "-", name).lower()

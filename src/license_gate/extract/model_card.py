@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from license_gate.extract._common import string_list
 from license_gate.extract._ids import is_hub_id
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import Claim, ExtractResult, Kind, ParseError, Place, Reference
@@ -34,14 +35,6 @@ def front_matter(text: str) -> tuple[str, int] | None:
             body = "\n".join(lines[1:index])
             return (body, 2) if len(body) <= MAX_FRONT_MATTER else None
     return None
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
@@ -77,7 +70,7 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
     refs: list[Reference] = []
     claims: list[Claim] = []
     licence = data.get("license")
-    for value in _strings(licence):
+    for value in string_list(licence):
         if value.strip().lower() == "other":
             named = data.get("license_name") or data.get("license_link")
             if isinstance(named, str):
@@ -88,12 +81,12 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
     relation = data.get("base_model_relation")
     relation = relation if relation in ("adapter", "merge", "quantized", "finetune") else "base"
     bases: list[tuple[str, str, str]] = []
-    for index, base in enumerate(_strings(data.get("base_model"))):
+    for index, base in enumerate(string_list(data.get("base_model"))):
         if is_hub_id(base, allow_bare=True):
             key_path = ("base_model", index) if isinstance(data.get("base_model"), list) else ("base_model",)
             refs.append(Reference("huggingface", base, place(*key_path), kind=Kind.MODEL))
             bases.append(("huggingface", base, relation))
-    for index, dataset in enumerate(_strings(data.get("datasets"))):
+    for index, dataset in enumerate(string_list(data.get("datasets"))):
         if is_hub_id(dataset, allow_bare=False):
             key_path = ("datasets", index) if isinstance(data.get("datasets"), list) else ("datasets",)
             refs.append(Reference("huggingface", dataset, place(*key_path), kind=Kind.DATASET))

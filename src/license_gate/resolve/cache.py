@@ -120,15 +120,7 @@ class Cache:
             (ecosystem, name, version, json.dumps(meta.to_json()), time.time())
             for (name, version), meta in items
         ]
-        if not rows:
-            return
-        conn = self._connect()
-        try:
-            with conn:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?)", rows)
-        except sqlite3.DatabaseError as exc:
-            raise CacheError(f"cannot write cache {self.path}: {exc}") from exc
+        self._write("INSERT OR REPLACE INTO release VALUES (?, ?, ?, ?, ?)", rows)
 
     def get_project(
         self, ecosystem: str, name: str, max_age: float | None
@@ -154,16 +146,8 @@ class Cache:
         return [str(v) for v in versions], float(row[1])
 
     def put_project(self, ecosystem: str, name: str, versions: Sequence[str]) -> None:
-        conn = self._connect()
-        try:
-            with conn:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(
-                    "INSERT OR REPLACE INTO project VALUES (?, ?, ?, ?)",
-                    (ecosystem, name, json.dumps(list(versions)), time.time()),
-                )
-        except sqlite3.DatabaseError as exc:
-            raise CacheError(f"cannot write cache {self.path}: {exc}") from exc
+        self._write("INSERT OR REPLACE INTO project VALUES (?, ?, ?, ?)",
+                    [(ecosystem, name, json.dumps(list(versions)), time.time())])
 
     def get_entry(self, namespace: str, key: str, max_age: float | None) -> dict[str, Any] | None:
         """A JSON object stored under (namespace, key), if younger than max_age seconds."""
@@ -183,13 +167,18 @@ class Cache:
 
     def put_entries(self, namespace: str, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
         rows = [(namespace, key, json.dumps(value), time.time()) for key, value in items]
+        self._write("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """One transaction per batch; BEGIN IMMEDIATE takes the write lock up front so
+        concurrent runs queue on busy_timeout instead of failing mid-transaction."""
         if not rows:
             return
         conn = self._connect()
         try:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+                conn.executemany(sql, rows)
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"cannot write cache {self.path}: {exc}") from exc
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from license_gate.extract._common import string_list
 from license_gate.model import Cause, Kind, Unresolved
 from license_gate.resolve.http import Denied, Fetched, HttpSettings, JsonClient, NotFound
 
@@ -67,19 +68,11 @@ class HubCard:
         )
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 def parse_card(data: dict[str, Any], kind: Kind, requested: str, url: str) -> HubCard:
     raw_card = data.get("cardData")
     card: dict[str, Any] = raw_card if isinstance(raw_card, dict) else {}
-    tags = _strings(data.get("tags"))
-    licenses = _strings(card.get("license"))
+    tags = string_list(data.get("tags"))
+    licenses = string_list(card.get("license"))
     field = "cardData.license"
     if not licenses:
         licenses = [t.split(":", 1)[1] for t in tags if t.startswith("license:")]
@@ -87,7 +80,7 @@ def parse_card(data: dict[str, Any], kind: Kind, requested: str, url: str) -> Hu
     bases: list[tuple[str, str]] = []
     relation = card.get("base_model_relation")
     card_relation = relation if relation in _RELATIONS else "base"
-    for base in _strings(card.get("base_model")):
+    for base in string_list(card.get("base_model")):
         bases.append((base, card_relation))
     for tag in tags:
         if not tag.startswith("base_model:"):
