@@ -29,6 +29,3 @@ class FileExtractor(Protocol):
 
     def __call__(self, path: Path, display: str) -> ExtractResult: ...
 
-
-class ExtractError(Exception):
-    """Base for errors raised inside an extractor before they become ParseErrors."""
