@@ -73,7 +73,9 @@ class FakeHub(LoopbackServer):
             return Response("not found", status=404)
         section, repo_id, revision = match.groups()
         if section == "models" and repo_id in self.redirects:
-            target = f"/api/models/{self.redirects[repo_id]}"
+            target = self.redirects[repo_id]
+            if not target.startswith("http"):
+                target = f"/api/models/{target}"
             return Response("", status=307, headers={"Location": target})
         repo = self.repos.get((section, repo_id))
         if repo is None:

@@ -175,3 +175,18 @@ def test_local_model_without_bases_takes_its_claim_as_such(tmp_path: Path) -> No
     assert got.outcome.expression == "MIT"  # type: ignore[union-attr]
     assert got.outcome.evidence[0].source == "claim"  # type: ignore[union-attr]
     assert "no base model" in (got.outcome.evidence[0].note or "")  # type: ignore[union-attr]
+
+
+def test_token_is_not_forwarded_to_another_host_on_redirect(tmp_path: Path, hub: FakeHub) -> None:
+    other = FakeHub()
+    other.start()
+    try:
+        other.model("elsewhere/model", {"license": "mit"})
+        # same machine, different host name: requests must drop Authorization
+        hub.redirects["moved/model"] = f"http://localhost:{other.server.port}/api/models/elsewhere/model"
+        (got,) = resolver(tmp_path, hub, hf_token="hf_secret_456").resolve([ref("moved/model")])
+        assert got.outcome.expression == "MIT"  # type: ignore[union-attr]
+        assert hub.auth[-1] == "Bearer hf_secret_456"
+        assert other.auth == [None]
+    finally:
+        other.stop()

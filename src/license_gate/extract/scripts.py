@@ -21,6 +21,7 @@ from license_gate.model import ExtractResult, Kind, Place, Reference
 
 TRIGGERS = ("download", "ollama", "vllm", "--model-id")
 _SEPARATORS = re.compile(r"&&|\|\||;|\|")
+_EXEC_FORM = re.compile(r"[\[\],]")
 
 
 def _tokens(segment: str) -> list[str]:
@@ -63,6 +64,9 @@ def scan_line(line: str, place: Place) -> list[Reference]:
     for segment in _SEPARATORS.split(line):
         if not any(t in segment for t in TRIGGERS):
             continue
+        if '["' in segment:
+            # Dockerfile exec form: CMD ["vllm", "serve", "org/model"]
+            segment = _EXEC_FORM.sub(" ", segment)
         tokens = _tokens(segment)
         for index, token in enumerate(tokens):
             base = token.rsplit("/", 1)[-1]

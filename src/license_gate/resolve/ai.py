@@ -223,9 +223,11 @@ class AIResolver:
         groups: dict[tuple[str, str, Kind, str | None], _Group] = {}
         for ref in refs:
             name = ref.name
+            # "main" is the Hub's default branch: the same thing as no revision at all.
+            revision = None if ref.revision == "main" else ref.revision
             key = (ref.ecosystem, name.lower() if ref.ecosystem == "huggingface" else name, ref.kind,
-                   ref.revision)
-            group = groups.setdefault(key, _Group(ref.ecosystem, name, ref.kind, ref.revision))
+                   revision)
+            group = groups.setdefault(key, _Group(ref.ecosystem, name, ref.kind, revision))
             group.places.add(ref.place)
             group.claims.extend(c for c in ref.claims if c not in group.claims)
             group.bases.extend(b for b in ref.bases if b not in group.bases)
