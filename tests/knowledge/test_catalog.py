@@ -39,6 +39,9 @@ SD1 = "LicenseRef-scancode-stable-diffusion-2022-08-22"
     ("huggingface", "tiiuae/falcon-180B-chat", Kind.MODEL, "LicenseRef-license-gate-falcon-180b-tii-1.0"),
     ("huggingface", "runwayml/stable-diffusion-v1-5", Kind.MODEL, SD1),
     ("huggingface", "databricks/databricks-dolly-15k", Kind.DATASET, "CC-BY-SA-3.0"),
+    # Qwen2.5's licence differs by size
+    ("huggingface", "Qwen/Qwen2.5-7B-Instruct", Kind.MODEL, "Apache-2.0"),
+    ("huggingface", "Qwen/Qwen2.5-72B-Instruct", Kind.MODEL, "LicenseRef-license-gate-qwen-2024"),
 ])
 def test_catalog_lookups(ecosystem: str, name: str, kind: Kind, expected: str) -> None:
     entry = catalog.lookup(ecosystem, name, kind)
@@ -47,7 +50,6 @@ def test_catalog_lookups(ecosystem: str, name: str, kind: Kind, expected: str) -
 
 @pytest.mark.parametrize(("ecosystem", "name"), [
     # sizes or releases whose licence differs and could not be sourced stay unknown
-    ("huggingface", "Qwen/Qwen2.5-72B-Instruct"),
     ("huggingface", "Qwen/Qwen2.5-3B"),
     ("ollama", "deepseek-r1:8b"),  # a Llama-based distill, not the MIT R1 release
     ("huggingface", "someone/llama-3.1-finetune"),
