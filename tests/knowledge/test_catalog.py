@@ -53,6 +53,8 @@ def test_catalog_lookups(ecosystem: str, name: str, kind: Kind, expected: str) -
     ("huggingface", "Qwen/Qwen2.5-3B"),
     ("ollama", "deepseek-r1:8b"),  # a Llama-based distill, not the MIT R1 release
     ("huggingface", "someone/llama-3.1-finetune"),
+    ("huggingface", "google/gemma-4-27b-it"),  # Gemma 4 is under other terms
+    ("huggingface", "nvidia/Nemotron-4-340B-Instruct"),  # an older Open Model License version
 ])
 def test_catalog_never_guesses(ecosystem: str, name: str) -> None:
     assert catalog.lookup(ecosystem, name, Kind.MODEL) is None
