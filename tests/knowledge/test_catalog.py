@@ -71,3 +71,8 @@ def test_every_hub_licence_id_is_listed_and_mapped_or_explained() -> None:
             assert licensing.try_parse(key) is not None, (hub_id, key)
     assert ids["llama3.1"][0] == "LicenseRef-scancode-llama-3.1-license-2024"
     assert ids["gemma"][0] == "LicenseRef-scancode-gemma-tou-2024-04-01"
+
+
+def test_catalog_covers_at_least_fifteen_datasets() -> None:
+    datasets = {e.family for e in catalog.entries() if e.kind is Kind.DATASET}
+    assert len(datasets) >= 15, sorted(datasets)
