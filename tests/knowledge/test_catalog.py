@@ -54,6 +54,7 @@ def test_catalog_lookups(ecosystem: str, name: str, kind: Kind, expected: str) -
     ("ollama", "deepseek-r1:8b"),  # a Llama-based distill, not the MIT R1 release
     ("huggingface", "someone/llama-3.1-finetune"),
     ("huggingface", "google/gemma-4-27b-it"),  # Gemma 4 is under other terms
+    ("huggingface", "01-ai/Yi-34B"),  # relicensed between revisions: only the Hub can say
     ("huggingface", "nvidia/Nemotron-4-340B-Instruct"),  # an older Open Model License version
 ])
 def test_catalog_never_guesses(ecosystem: str, name: str) -> None:
