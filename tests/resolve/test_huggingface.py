@@ -190,3 +190,26 @@ def test_token_is_not_forwarded_to_another_host_on_redirect(tmp_path: Path, hub:
         assert other.auth == [None]
     finally:
         other.stop()
+
+
+def test_commit_pins_are_cached_forever_and_branches_expire(tmp_path: Path, hub: FakeHub) -> None:
+    import sqlite3
+
+    refs = [ref("mistralai/Mistral-7B-v0.1", revision=SHA), ref("tags-only/model")]
+    resolver(tmp_path, hub).resolve(refs)
+    with sqlite3.connect(tmp_path / "cache" / "cache.sqlite3") as conn:
+        conn.execute("UPDATE entry SET fetched = 0")  # make every entry ancient
+    hub.stop()
+    got = {r.component.name: r for r in resolver(tmp_path, hub, retries=0, timeout=1).resolve(refs)}
+    assert got["mistralai/Mistral-7B-v0.1"].outcome.expression == "Apache-2.0"  # type: ignore[union-attr]
+    expired = got["tags-only/model"].outcome
+    assert isinstance(expired, Unresolved) and expired.cause is Cause.NETWORK
+
+
+def test_lineage_depth_is_bounded(tmp_path: Path, hub: FakeHub) -> None:
+    for i in range(12):
+        hub.model(f"deep/m{i}", {"license": "mit", "base_model": f"deep/m{i + 1}"})
+    hub.model("deep/m12", {"license": "mit"})
+    (got,) = resolver(tmp_path, hub).resolve([ref("deep/m0")])
+    assert len([h for h in got.lineage if h.parent != "?"]) == 8
+    assert "deeper than 8" in (got.lineage[-1].note or "")
