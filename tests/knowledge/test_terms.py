@@ -1,0 +1,97 @@
+"""Restriction facets and OSI approval: the knowledge base behind open-washing checks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from license_gate.knowledge import licensing, terms
+from license_gate.knowledge.hf import hub_ids
+
+# The Hub's licence list (huggingface/hub-docs, docs/hub/repositories-licenses.md).
+HUB_IDS = """
+apache-2.0 mit openrail bigscience-openrail-m creativeml-openrail-m bigscience-bloom-rail-1.0
+bigcode-openrail-m afl-3.0 artistic-2.0 bsl-1.0 bsd bsd-2-clause bsd-3-clause
+bsd-3-clause-clear c-uda cc cc0-1.0 cc-by-2.0 cc-by-2.5 cc-by-3.0 cc-by-4.0 cc-by-sa-3.0
+cc-by-sa-4.0 cc-by-nc-2.0 cc-by-nc-3.0 cc-by-nc-4.0 cc-by-nd-4.0 cc-by-nc-nd-3.0
+cc-by-nc-nd-4.0 cc-by-nc-sa-2.0 cc-by-nc-sa-3.0 cc-by-nc-sa-4.0 cdla-sharing-1.0
+cdla-permissive-1.0 cdla-permissive-2.0 wtfpl ecl-2.0 epl-1.0 epl-2.0 etalab-2.0 eupl-1.1
+eupl-1.2 agpl-3.0 gfdl gpl gpl-2.0 gpl-3.0 lgpl lgpl-2.1 lgpl-3.0 isc h-research
+intel-research lppl-1.3c ms-pl apple-ascl apple-amlr mpl-2.0 odc-by odbl openmdw-1.0
+openmdw-1.1 openrail++ osl-3.0 postgresql ofl-1.1 ncsa unlicense zlib pddl lgpl-lr
+deepfloyd-if-license fair-noncommercial-research-license llama2 llama3 llama3.1 llama3.2
+llama3.3 llama4 grok2-community gemma unknown other
+""".split()  # noqa: SIM905 - pasted as the Hub docs list it
+
+RESTRICTIVE_CATEGORIES = ("Proprietary Free", "Source-available", "Free Restricted", "Commercial")
+
+
+def test_all_83_hub_ids_are_mapped() -> None:
+    assert len(HUB_IDS) == 83
+    assert set(hub_ids()) == set(HUB_IDS)
+
+
+def test_the_vocabulary_is_the_design_vocabulary() -> None:
+    assert tuple(licensing.load_data("ai_terms.json")["vocabulary"]) == terms.FACETS
+
+
+def test_every_facet_entry_is_sourced_in_vocabulary_and_parses() -> None:
+    for entry in licensing.load_data("ai_terms.json")["licenses"]:
+        assert entry["source"].startswith("https://"), entry["key"]
+        assert licensing.try_parse(entry["key"]) is not None, entry["key"]
+        assert entry["facets"], entry["key"]
+        for facet in entry["facets"]:
+            assert facet["facet"] in terms.FACETS, (entry["key"], facet)
+            assert facet["source"].startswith("https://"), (entry["key"], facet)
+            assert facet["term"]
+        assert not terms.is_osi_approved(entry["key"]), entry["key"]
+
+
+def test_every_restrictive_ai_licence_the_hub_names_has_facets() -> None:
+    # A Hub id that maps to a non-free licence must say what it restricts, except
+    # C-UDA and CC-BY-ND which restrict use or derivatives without being AI licences.
+    not_ai = {"C-UDA-1.0", "CC-BY-ND-4.0"}
+    for hub_id, (key, _source, _why) in hub_ids().items():
+        if key is None:
+            continue
+        for symbol in terms.symbols(key):
+            if licensing.category_of(symbol) in RESTRICTIVE_CATEGORIES and symbol not in not_ai:
+                assert terms.terms_of(symbol) is not None, (hub_id, symbol)
+
+
+def test_osi_list_is_spdx_and_parses() -> None:
+    osi = licensing.load_data("osi_approved.json")["osi_approved"]
+    assert len(osi) > 100
+    # The SPDX list moves faster than the index bundled with license-expression, so a few
+    # newer ids (WordNet, OSC-1.0, ...) are not known to it; they still match by key.
+    known = [key for key in osi if licensing.try_parse(key) is not None]
+    assert len(known) >= len(osi) - 10
+    assert all(re.fullmatch(r"[A-Za-z0-9.+-]+", key) for key in osi)
+    assert terms.is_osi_approved("apache-2.0")
+    assert not terms.is_osi_approved("CC-BY-4.0")
+
+
+@pytest.mark.parametrize(("expression", "is_open"), [
+    ("Apache-2.0", True),
+    ("MIT OR Apache-2.0", True),
+    ("CC-BY-4.0", True),  # not OSI, but a permissive open data licence
+    ("GPL-3.0-only", True),
+    ("CC-BY-NC-4.0", False),
+    ("LicenseRef-scancode-llama-3.1-license-2024", False),
+    ("MIT AND LicenseRef-scancode-gemma-tou-2024-04-01", False),
+    ("CC-BY-ND-4.0", False),
+])
+def test_openness_of_expressions(expression: str, is_open: bool) -> None:
+    assert terms.expression_is_open(expression) is is_open
+
+
+def test_facets_carry_parameters_and_combine_over_and() -> None:
+    llama32 = terms.facets_of("LicenseRef-scancode-llama-3.2-license-2024")
+    by_name = {f.facet: f for f in llama32}
+    assert by_name["user-threshold"].params["monthly_active_users"] == 700_000_000
+    assert by_name["territory"].params["regions"] == ["EU"]
+    combined = terms.facets_of("LicenseRef-scancode-llama-3.2-license-2024 AND CC-BY-NC-4.0")
+    assert {f.facet for f in combined} == set(by_name) | {"non-commercial"}
+    stability = {f.facet: f for f in terms.facets_of("LicenseRef-scancode-stability-ai-community-2024")}
+    assert stability["revenue-threshold"].params["annual_revenue_usd"] == 1_000_000
