@@ -7,7 +7,7 @@ import re
 import pytest
 
 from license_gate.knowledge import licensing, terms
-from license_gate.knowledge.hf import hub_ids
+from license_gate.knowledge.hf import from_claim, hub_ids
 
 # The Hub's licence list (huggingface/hub-docs, docs/hub/repositories-licenses.md).
 HUB_IDS = """
@@ -95,3 +95,47 @@ def test_facets_carry_parameters_and_combine_over_and() -> None:
     assert {f.facet for f in combined} == set(by_name) | {"non-commercial"}
     stability = {f.facet: f for f in terms.facets_of("LicenseRef-scancode-stability-ai-community-2024")}
     assert stability["revenue-threshold"].params["annual_revenue_usd"] == 1_000_000
+
+
+@pytest.mark.parametrize(("slug", "key"), [
+    ("mrl", "LicenseRef-license-gate-mistral-mrl-0.1"),
+    ("yi-license", "LicenseRef-license-gate-yi-1.0"),
+    ("stabilityai-ai-community", "LicenseRef-scancode-stability-ai-community-2024"),
+    ("nvidia-open-model-license", "LicenseRef-license-gate-nvidia-open-model-unspecified"),
+    ("tencent-hunyuan-community", "LicenseRef-license-gate-tencent-hunyuan-community"),
+    ("coqui-public-model-license", "LicenseRef-license-gate-coqui-cpml-1.0"),
+    ("qwen", "LicenseRef-license-gate-qwen-2024"),
+    ("tongyi-qianwen", "LicenseRef-license-gate-tongyi-qianwen-2024"),
+    ("deepseek", "LicenseRef-scancode-deepseek-la-1.0"),
+    ("falcon-llm-license", "LicenseRef-license-gate-falcon-llm-tii"),
+    ("flux-1-dev-non-commercial-license", "LicenseRef-scancode-flux-1-nc"),
+    ("other: MRL", "LicenseRef-license-gate-mistral-mrl-0.1"),
+    ("https://mistral.ai/licenses/MRL-0.1.md", "LicenseRef-license-gate-mistral-mrl-0.1"),
+    ("http://huggingface.co/black-forest-labs/FLUX.1-dev/resolve/main/LICENSE.md/",
+     "LicenseRef-scancode-flux-1-nc"),
+])
+def test_license_name_slugs_and_links_seen_in_the_wild(slug: str, key: str) -> None:
+    mapped = from_claim(slug)
+    assert mapped.expression == key
+    assert mapped.source and mapped.source.startswith("https://")
+
+
+def test_slug_and_link_table_is_sourced_and_points_one_way() -> None:
+    data = licensing.load_data("hf_license_names.json")
+    seen: dict[str, str] = {}
+    for entry in [*data["names"], *data["links"]]:
+        assert entry["source"].startswith("https://"), entry
+        assert licensing.try_parse(entry["key"]) is not None, entry
+        assert licensing.category_of(entry["key"]) is not None, entry
+        label = (entry.get("slug") or entry["url"]).lower()
+        assert seen.setdefault(label, entry["key"]) == entry["key"], label
+
+
+def test_own_restrictive_refs_carry_facets() -> None:
+    # The NVIDIA slug names no version, and the Qwen2 text may differ from the 2023 one
+    # ScanCode describes: their terms are left unstated rather than guessed.
+    unstated = {"LicenseRef-license-gate-nvidia-open-model-unspecified",
+                "LicenseRef-license-gate-tongyi-qianwen-2024"}
+    for own in licensing.own_licenses().values():
+        if own.category in RESTRICTIVE_CATEGORIES and own.id not in unstated:
+            assert terms.terms_of(own.id) is not None, own.id

@@ -213,3 +213,20 @@ def test_lineage_depth_is_bounded(tmp_path: Path, hub: FakeHub) -> None:
     (got,) = resolver(tmp_path, hub).resolve([ref("deep/m0")])
     assert len([h for h in got.lineage if h.parent != "?"]) == 8
     assert "deeper than 8" in (got.lineage[-1].note or "")
+
+
+def test_other_licence_by_known_slug_or_known_link(tmp_path: Path, hub: FakeHub) -> None:
+    hub.model("mistralai/Mistral-Large-Instruct-2407", {
+        "license": "other", "license_name": "mrl",
+        "license_link": "https://mistral.ai/licenses/MRL-0.1.md"})
+    hub.model("someone/falcon-ft", {
+        "license": "other", "license_name": "my-own-words",
+        "license_link": "https://falconllm.tii.ae/falcon-terms-and-conditions.html"})
+    got = by_name(resolver(tmp_path, hub).resolve([ref("mistralai/Mistral-Large-Instruct-2407"),
+                                                    ref("someone/falcon-ft")]))
+    mrl = got["mistralai/Mistral-Large-Instruct-2407"].outcome
+    assert isinstance(mrl, Resolution)
+    assert mrl.expression == "LicenseRef-license-gate-mistral-mrl-0.1"
+    falcon = got["someone/falcon-ft"].outcome
+    assert isinstance(falcon, Resolution)
+    assert falcon.expression == "LicenseRef-license-gate-falcon-llm-tii"

@@ -26,6 +26,33 @@ def hub_ids() -> dict[str, tuple[str | None, str, str | None]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _custom() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    data = licensing.load_data("hf_license_names.json")
+    names = {e["slug"].lower(): (e["key"], e["source"]) for e in data["names"]}
+    links = {_link_key(e["url"]): (e["key"], e["source"]) for e in data["links"]}
+    return names, links
+
+
+def _link_key(url: str) -> str:
+    # Cards differ only in scheme, a trailing slash or a "resolve" vs "blob" view.
+    text = url.strip().lower().split("://", 1)[-1].rstrip("/")
+    return text.replace("/resolve/", "/blob/").replace("/raw/", "/blob/")
+
+
+def from_license_name(value: str) -> Mapped | None:
+    """A ``license_name`` slug or ``license_link`` URL of a ``license: other`` card."""
+    names, links = _custom()
+    hit = names.get(value.strip().lower())
+    how = "hub-license-name"
+    if hit is None:
+        hit = links.get(_link_key(value))
+        how = "hub-license-link"
+    if hit is None:
+        return None
+    return Mapped(hit[0], how, hit[1])
+
+
 def from_hub_id(value: str) -> Mapped | None:
     """A Hub ``license:`` id; None when the value is not a Hub id at all."""
     entry = hub_ids().get(value.strip().lower())
@@ -43,6 +70,9 @@ def from_claim(value: str) -> Mapped:
     text = value.strip()
     if text.lower().startswith("other:"):
         text = text.split(":", 1)[1].strip()
+    custom = from_license_name(text)
+    if custom is not None:
+        return custom
     hub = from_hub_id(text)
     if hub is not None and hub.how != "unmapped":
         return hub

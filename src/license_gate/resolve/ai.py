@@ -158,7 +158,11 @@ class AIResolver:
         for value in card.licenses:
             if value.strip().lower() == "other":
                 named = card.license_name or card.license_link
-                mapped = from_claim(named) if named else None
+                mapped = None
+                # The slug is the more specific; a link is tried when the slug is unknown.
+                for candidate in (card.license_name, card.license_link):
+                    if candidate and (mapped is None or mapped.expression is None):
+                        mapped = from_claim(candidate)
                 if mapped is None or mapped.expression is None:
                     shown = f"other ({named})" if named else "other, with no license_name"
                     return Unresolved(f"the Hub card of {card.repo_id} names licence {shown}, "
