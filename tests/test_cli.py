@@ -20,9 +20,9 @@ SCHEMA = json.loads((ROOT / "schemas" / "report-v1.schema.json").read_text())
 def pypi(fake_pypi: FakePyPI) -> FakePyPI:
     fake_pypi.add("alpha-lib", "1.0", license_expression="MIT")
     fake_pypi.add("beta-lib", "2.0", license="Apache Software License 2.0")
-    fake_pypi.add("gamma-lib", "3.0", license="GPLv3")
+    fake_pypi.add("gamma-lib", "3.0", license="BUSL-1.1")  # source-available
     fake_pypi.add("delta-lib", "4.0", license_expression="LGPL-2.1-or-later OR MIT")
-    fake_pypi.add("epsilon-lib", "0.1", license="MPL 2.0")
+    fake_pypi.add("epsilon-lib", "0.1", license="CC-BY-SA-4.0")  # copyleft, not OSI
     return fake_pypi
 
 
@@ -50,7 +50,7 @@ def test_violations_listed_with_file_line_and_fix(tmp_path: Path, pypi: FakePyPI
     })
     result = run_cli("check", str(tmp_path))
     assert result.code == 1
-    assert "requirements.txt:2: error [license-denied] pkg:pypi/gamma-lib@3.0: GPL-3.0-only" in result.out
+    assert "requirements.txt:2: error [license-denied] pkg:pypi/gamma-lib@3.0: BUSL-1.1" in result.out
     assert "pyproject.toml:5: warning [license-denied] pkg:pypi/epsilon-lib@0.1" in result.out
     assert "fix: replace gamma-lib" in result.out
     assert "FAILED: 1 error(s), 1 warning(s)" in result.out
@@ -123,7 +123,7 @@ def test_policy_file_and_exception(tmp_path: Path, pypi: FakePyPI, run_cli) -> N
     repo(tmp_path, {
         "requirements.txt": "gamma-lib==3.0\n",
         ".license-gate.yaml": "version: 1\nextends: [builtin:default]\nexceptions:\n"
-        "  - component: pkg:pypi/gamma-lib\n    versions: '>=3,<4'\n    license: GPL-3.0-only\n"
+        "  - component: pkg:pypi/gamma-lib\n    versions: '>=3,<4'\n    license: BUSL-1.1\n"
         "    reason: used only in an internal CLI that is never distributed\n"
         "    expires: 2099-01-01\n",
     })
@@ -192,8 +192,15 @@ def test_example_repository_offline(run_cli) -> None:  # type: ignore[no-untyped
     assert "claimed: 'MIT' (Modelfile LICENSE at Modelfile:4)" in result.out
     assert "model huggingface:sentence-transformers/all-mpnet-base-v2  Apache-2.0" in result.out
     assert "checkpoints/reranker" not in result.out
-    denied = "app/assistant.py:8: error [license-denied] pkg:huggingface/meta-llama/Llama-3.1-8B-Instruct"
-    assert denied in result.out
+    # honest Llama references: only the facet findings the default profile asks for
+    restricted = ("app/assistant.py:8: warning [ai-restriction] Llama 3.1 Community License: "
+                  "user-threshold (700,000,000 monthly active users)")
+    assert restricted in result.out
+    # relabelled ones: open-washing at the line of the claim
+    assert ("models/support-bot/README.md:2: error [open-washing] card license says "
+            "'apache-2.0', an open licence, but the real licence is Llama 3.1 Community License"
+            in result.out)
+    assert "Modelfile:4: error [open-washing] Modelfile LICENSE says 'MIT'" in result.out
 
 
 def test_module_entry_point_and_version() -> None:

@@ -28,7 +28,11 @@ def test_builtin_default_when_no_policy(tmp_path: Path) -> None:
     assert policy.sources == ("builtin:default",)
     assert policy.unknown == "error"
     assert policy.categories["Permissive"] == "allow"
-    assert policy.categories["Copyleft"] == "error"
+    assert policy.osi_approved == "allow"
+    assert policy.restrictions["non-commercial"] == "error"
+    assert policy.restrictions["acceptable-use-policy"] == "warn"
+    assert policy.open_washing == "error" and policy.lineage == "error"
+    assert policy.context.is_empty()
 
 
 def test_full_policy_loads(tmp_path: Path) -> None:
@@ -53,7 +57,7 @@ exceptions:
     assert policy.unknown == "warn"
     assert "Apache-2.0 OR MIT" in policy.allow
     assert policy.categories["Copyleft Limited"] == "allow"
-    assert policy.categories["Copyleft"] == "error"  # inherited
+    assert policy.categories["Proprietary Free"] == "error"  # inherited
     (exc,) = policy.exceptions
     assert exc.component == "pkg:pypi/some-package"
     assert exc.expires == dt.date(2027, 6, 30)
@@ -178,3 +182,41 @@ def test_builtin_profiles_are_valid(tmp_path: Path) -> None:
 def test_recursive_yaml_alias_is_an_error_not_a_hang(tmp_path: Path) -> None:
     error = error_for(tmp_path, "&a [*a]\n")
     assert "mapping" in str(error)
+
+
+def test_ai_and_context_load_and_merge(tmp_path: Path) -> None:
+    write(tmp_path, """
+version: 1
+extends: [builtin:commercial-saas]
+ai:
+  restrictions: {territory: warn}
+  lineage: warn
+context: {monthly-active-users: 5_000_000, regions: [eu, US]}
+""")
+    policy = load_policy(None, tmp_path)
+    assert policy.restrictions["territory"] == "warn"
+    assert policy.restrictions["user-threshold"] == "error"  # from commercial-saas
+    assert policy.lineage == "warn" and policy.open_washing == "error"
+    assert policy.context.commercial is True  # inherited key by key
+    assert policy.context.monthly_active_users == 5_000_000
+    assert policy.context.regions == ("EU", "US")
+    assert policy.origin("ai.restrictions.territory") == " (.license-gate.yaml:5)"
+
+
+@pytest.mark.parametrize(("text", "key", "line"), [
+    ("ai:\n  restrictions: {non-comercial: error}\n", "ai.restrictions.non-comercial", 3),
+    ("ai:\n  restrictions:\n    territory: deny\n", "ai.restrictions.territory", 4),
+    ("ai:\n  open-washing: allow\n", "ai.open-washing", 3),
+    ("ai:\n  lineage-drift: error\n", "ai.lineage-drift", 3),
+    ("context:\n  monthly-active-users: lots\n", "context.monthly-active-users", 3),
+    ("context:\n  commercial: yes please\n", "context.commercial", 3),
+    ("context:\n  regions: [EU, 3]\n", "context.regions[1]", 3),
+    ("context:\n  employees: 5\n", "context.employees", 3),
+    ("licenses:\n  osi-approved: maybe\n", "licenses.osi-approved", 3),
+])
+def test_ai_and_context_errors_name_key_and_line(tmp_path: Path, text: str, key: str,
+                                                 line: int) -> None:
+    error = error_for(tmp_path, "version: 1\n" + text)
+    assert error.key == key
+    assert error.line == line
+    assert error.file == ".license-gate.yaml"

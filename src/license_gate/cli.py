@@ -18,7 +18,7 @@ from license_gate import __version__
 
 if TYPE_CHECKING:
     from license_gate.discover import Discovery
-    from license_gate.model import ParseError, Reference
+    from license_gate.model import Claim, ParseError, Reference
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 
@@ -100,6 +100,7 @@ class _Extracted:
     references: list[Reference] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
 
 def _extract_all(found: Discovery, root: Path) -> _Extracted:
@@ -151,6 +152,7 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
         result = extractor_for(item.format)(text, item.display, read_include)
         out.references.extend(result.references)
         out.errors.extend(result.errors)
+        out.claims.extend(result.claims)
     return out
 
 
@@ -220,7 +222,7 @@ def run_check(args: argparse.Namespace) -> int:
                      "cache where the network is unavailable.")
     inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
     report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
-                      notes=notes)
+                      notes=notes, project_claims=extracted.claims)
 
     if args.format == "text":
         from license_gate.report.text import format_text

@@ -19,11 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from license_gate.knowledge import licensing
+from license_gate.knowledge import licensing, terms
+from license_gate.knowledge.terms import Facet
 from license_gate.model import (
     Cause,
+    Claim,
     ComponentResult,
     Finding,
+    LineageHop,
     ParseError,
     Report,
     Resolution,
@@ -32,7 +35,7 @@ from license_gate.model import (
     Unresolved,
     Verdict,
 )
-from license_gate.policy import Policy, PolicyException
+from license_gate.policy import Context, Policy, PolicyException
 
 RANK = {"allow": 0, "warn": 1, "error": 2}
 
@@ -56,10 +59,98 @@ def later_alternatives(license_id: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class FacetVerdict:
+    """One restriction of one licence, judged against the policy and its context."""
+
+    facet: Facet
+    action: str  # error | warn | info | ignore
+    why: str
+
+    def describe(self) -> str:
+        name = _licence_name(self.facet.licence)
+        return f"{name}: {self.facet.describe()} -> {self.why}"
+
+
+@dataclass(frozen=True)
 class Decision:
     action: str  # allow | warn | error
     why: str
     chosen: str | None = None  # the licence(s) that satisfied the policy, when a choice was made
+    facets: tuple[FacetVerdict, ...] = ()
+
+
+def _licence_name(key: str) -> str:
+    found = terms.terms_of(key)
+    return found.name if found else key
+
+
+def _num(value: int) -> str:
+    return f"{value:,}"
+
+
+def judge_facet(facet: Facet, action: str, context: Context, origin: str = "") -> FacetVerdict:
+    """A facet against the organisation's context. ``action`` is what the policy says for
+    the facet; the context can show it satisfied (info) or broken (error). Where the
+    context is silent the policy's action stands, and the reason says what to state."""
+    if action == "ignore":
+        return FacetVerdict(facet, "ignore", f"ignored by ai.restrictions{origin}")
+    plain = f"{action} by ai.restrictions.{facet.facet}{origin}"
+    params = facet.params
+    if facet.facet == "user-threshold" and "monthly_active_users" in params:
+        cap = params["monthly_active_users"]
+        if context.monthly_active_users is None:
+            return FacetVerdict(facet, action, f"{plain}; state context.monthly-active-users "
+                                "to judge it")
+        if context.monthly_active_users <= cap:
+            return FacetVerdict(facet, "info", f"satisfied: context.monthly-active-users "
+                                f"{_num(context.monthly_active_users)} is within the cap of {_num(cap)}")
+        return FacetVerdict(facet, "error", f"broken: context.monthly-active-users "
+                            f"{_num(context.monthly_active_users)} exceeds the cap of {_num(cap)}; "
+                            "a separate licence from the licensor is needed")
+    if facet.facet == "revenue-threshold" and "annual_revenue_usd" in params:
+        cap = params["annual_revenue_usd"]
+        if context.annual_revenue_usd is None:
+            return FacetVerdict(facet, action, f"{plain}; state context.annual-revenue-usd to judge it")
+        if context.annual_revenue_usd <= cap:
+            return FacetVerdict(facet, "info", f"satisfied: context.annual-revenue-usd "
+                                f"US${_num(context.annual_revenue_usd)} is within US${_num(cap)}")
+        return FacetVerdict(facet, "error", f"broken: context.annual-revenue-usd "
+                            f"US${_num(context.annual_revenue_usd)} exceeds US${_num(cap)}; "
+                            "a separate licence from the licensor is needed")
+    if facet.facet == "territory" and params.get("regions"):
+        excluded = {r.upper() for r in params["regions"]}
+        if context.regions is None:
+            return FacetVerdict(facet, action, f"{plain}; state context.regions to judge it")
+        overlap = sorted(excluded & set(context.regions))
+        if overlap:
+            return FacetVerdict(facet, "error", f"broken: context.regions include "
+                                f"{', '.join(overlap)}, which the licence excludes")
+        return FacetVerdict(facet, "info", f"satisfied: none of context.regions "
+                            f"({', '.join(context.regions) or 'none'}) is excluded")
+    if facet.facet in ("non-commercial", "research-only"):
+        if context.commercial is None:
+            return FacetVerdict(facet, action, f"{plain}; state context.commercial to judge it")
+        if context.commercial:
+            return FacetVerdict(facet, "error", "broken: context.commercial is true")
+        return FacetVerdict(facet, "info", "satisfied: context.commercial is false")
+    if facet.facet == "no-military" and context.military is not None:
+        if context.military:
+            return FacetVerdict(facet, "error", "broken: context.military is true")
+        return FacetVerdict(facet, "info", "satisfied: context.military is false")
+    return FacetVerdict(facet, action, plain)
+
+
+_FACET_RANK = {"ignore": 0, "info": 0, "warn": 1, "error": 2}
+
+
+_CATEGORY_WEIGHT = {"Public Domain": 0, "Permissive": 1, "Copyleft Limited": 2, "Copyleft": 3}
+
+
+def _weight(node: Any) -> int:
+    """How heavy a licence's obligations are, for choosing between allowed alternatives."""
+    keys = [str(s.key) for s in licensing.licensing().license_symbols(node, unique=True,
+                                                                       decompose=True)]
+    return max((_CATEGORY_WEIGHT.get(licensing.category_of(k) or "", 4) for k in keys), default=4)
 
 
 class Judge:
@@ -101,12 +192,15 @@ class Judge:
                 return Decision("allow", f"allowed by licenses.allow {entry!r}")
         if isinstance(node, le.OR):
             options = [(self._node(arg), arg) for arg in node.args]
-            best, arg = min(options, key=lambda o: RANK[o[0].action])
+            # Among equally acceptable alternatives, take the one with the lightest
+            # obligations: MIT over LGPL when both pass.
+            best, arg = min(options, key=lambda o: (RANK[o[0].action], _weight(o[1])))
             picked = best.chosen or str(licensing.render(arg))
             if best.action == "allow":
-                return Decision("allow", f"alternative {picked} chosen: {best.why}", picked)
+                return Decision("allow", f"alternative {picked} chosen: {best.why}", picked,
+                                best.facets)
             whys = "; ".join(f"{licensing.render(a)}: {d.why}" for d, a in options)
-            return Decision(best.action, f"no alternative is allowed ({whys})", picked)
+            return Decision(best.action, f"no alternative is allowed ({whys})", picked, best.facets)
         if isinstance(node, le.AND):
             parts = [(self._node(arg), arg) for arg in node.args]
             worst = max((d for d, _ in parts), key=lambda d: RANK[d.action])
@@ -115,9 +209,10 @@ class Judge:
                 picks = [d.chosen or str(licensing.render(a)) for d, a in parts]
                 chosen = " AND ".join(f"({p})" if " " in p else p for p in picks)
             failing = [f"{licensing.render(a)}: {d.why}" for d, a in parts if d.action != "allow"]
+            facets = tuple(v for d, _ in parts for v in d.facets)  # AND: every part's terms apply
             if not failing:
-                return Decision("allow", "every part is allowed", chosen)
-            return Decision(worst.action, "; ".join(failing), chosen)
+                return Decision("allow", "every part is allowed", chosen, facets)
+            return Decision(worst.action, "; ".join(failing), chosen, facets)
         if isinstance(node, le.LicenseWithExceptionSymbol):
             whole = str(licensing.render(node))
             explicit = self._explicit(whole)
@@ -126,7 +221,8 @@ class Judge:
             base = str(node.license_symbol.key)
             inner = self._symbol(base)
             return Decision(inner.action, f"{inner.why} (with {node.exception_symbol.key})",
-                            f"{inner.chosen} WITH {node.exception_symbol.key}" if inner.chosen else None)
+                            f"{inner.chosen} WITH {node.exception_symbol.key}" if inner.chosen else None,
+                            inner.facets)
         return self._symbol(str(node.key))
 
     def _explicit(self, key: str) -> Decision | None:
@@ -144,6 +240,14 @@ class Judge:
         explicit = self._explicit(key)
         if explicit:
             return explicit
+        known = terms.terms_of(key)
+        if known is not None and self.policy.restrictions:
+            return self._facets(known)
+        if self.policy.osi_approved and terms.is_osi_approved(key):
+            action = self.policy.osi_approved
+            verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
+            return Decision(action, f"OSI-approved licences are {verb} by licenses.osi-approved"
+                            f"{self.policy.origin('licenses.osi-approved')}")
         category = licensing.category_of(key)
         if category and category in self.policy.categories:
             action = self.policy.categories[category]
@@ -154,6 +258,23 @@ class Judge:
         what = f"category {category} has no rule" if category else "its category is unknown"
         return Decision(action, f"not in licenses.allow and {what}; licenses.default is {action}"
                         f"{self.policy.origin('licenses.default')}")
+
+    def _facets(self, known: terms.LicenceTerms) -> Decision:
+        """An AI licence with known terms is judged by its restrictions, not its category:
+        the policy decides per facet, in the light of the organisation's context."""
+        verdicts = tuple(
+            judge_facet(facet, self.policy.restrictions.get(facet.facet, "warn"),
+                        self.policy.context, self.policy.origin(f"ai.restrictions.{facet.facet}"))
+            for facet in known.facets
+        )
+        worst = max((_FACET_RANK[v.action] for v in verdicts), default=0)
+        action = ("allow", "warn", "error")[worst]
+        failing = [v for v in verdicts if _FACET_RANK[v.action] > 0]
+        if not failing:
+            return Decision("allow", f"{known.name}: every restriction is allowed or satisfied",
+                            facets=verdicts)
+        listed = "; ".join(f"{v.facet.facet} ({v.action})" for v in failing)
+        return Decision(action, f"{known.name}: {listed}", facets=verdicts)
 
     def _symbol(self, key: str) -> Decision:
         explicit = self._explicit(key)
@@ -224,6 +345,178 @@ _UNKNOWN_HINTS = {
 }
 
 
+_SEVERITY = {"error": Severity.ERROR, "warn": Severity.WARNING, "info": Severity.INFO}
+
+
+def _facet_list(facets: Sequence[Facet]) -> str:
+    return ", ".join(dict.fromkeys(f.describe().split(":", 1)[0] for f in facets)) or "none known"
+
+
+def _licence_findings(result: ResolvedComponent, expression: str,
+                      decision: Decision) -> list[Finding]:
+    """license-denied for what the licence itself breaks; ai-restriction per facet."""
+    purl = result.component.purl
+    out: list[Finding] = []
+    facet_rank = 0
+    # One finding per severity, naming each term: a licence with five facets is one
+    # decision for the reader, not five.
+    for action in ("error", "warn", "info"):
+        group = [v for v in decision.facets if v.action == action]
+        if not group:
+            continue
+        facet_rank = max(facet_rank, _FACET_RANK[action])
+        name = _licence_name(group[0].facet.licence)
+        message = f"{name}: " + "; ".join(f"{v.facet.describe()} -> {v.why}" for v in group)
+        hint = None
+        if action != "info":
+            keys = ", ".join(f"{v.facet.facet}: ignore" for v in group)
+            hint = (f"if these terms are acceptable, state the context that meets them, set "
+                    f"ai.restrictions: {{{keys}}}, or add an exception: "
+                    + _hint_denied(result, expression).split(": ", 1)[-1])
+        out.append(Finding("ai-restriction", _SEVERITY[action], message, purl, result.places, hint))
+    if RANK[decision.action] > facet_rank:
+        # Something other than the facets fails too (a denied or uncategorised part).
+        severity = Severity.ERROR if decision.action == "error" else Severity.WARNING
+        out.append(Finding("license-denied", severity, f"{expression}: {decision.why}", purl,
+                           result.places, _hint_denied(result, expression)))
+    return out
+
+
+def _restricted(expression: str) -> bool:
+    return not terms.expression_is_open(expression)
+
+
+def _claim_is_open(claim: Claim) -> str | None:
+    """The open licence a claim asserts, or None when it asserts nothing open."""
+    from license_gate.knowledge.hf import from_claim
+
+    if "OSI Approved" in claim.value:
+        return claim.value
+    mapped = from_claim(claim.value)
+    if mapped.expression and terms.expression_is_open(mapped.expression):
+        return mapped.expression
+    return None
+
+
+def _restricted_ancestors(result: ResolvedComponent) -> list[LineageHop]:
+    return [h for h in result.lineage if h.license and _restricted(h.license)]
+
+
+def _terms_summary(expression: str) -> str:
+    facets = terms.facets_of(expression)
+    names = [_licence_name(k) for k in terms.symbols(expression)]
+    if facets:
+        return f"{' AND '.join(names)} ({_facet_list(facets)})"
+    return f"{' AND '.join(names)} (not an open licence)"
+
+
+def _claim_findings(policy: Policy, result: ResolvedComponent, expression: str,
+                    decision: Decision) -> list[Finding]:
+    """open-washing: a claim in the repository says open, the real terms are not."""
+    if policy.open_washing == "ignore" or not result.claims:
+        return []
+    real = decision.chosen or expression
+    ancestors = _restricted_ancestors(result)
+    if not _restricted(real) and not ancestors:
+        return []
+    out = []
+    for claim in result.claims:
+        claimed = _claim_is_open(claim)
+        if claimed is None:
+            continue
+        if _restricted(real):
+            actual = f"the real licence is {_terms_summary(real)}"
+        else:
+            hop = ancestors[0]
+            assert hop.license is not None
+            actual = (f"it derives from {hop.parent}, licensed {_terms_summary(hop.license)}, "
+                      "whose terms still apply")
+        out.append(Finding(
+            "open-washing", _SEVERITY[policy.open_washing],
+            f"{claim.field} says {claim.value!r}, an open licence, but {actual}",
+            result.component.purl, (claim.place,),
+            f"state the real licence at {claim.place} (for example the base model's licence id), "
+            "or if the component is really relicensed, add an exception pinned to its licence "
+            "with the evidence as reason",
+        ))
+    return out
+
+
+def _chain(result: ResolvedComponent, target: LineageHop) -> str:
+    """component <- ... <- the restricted ancestor, each with its licence."""
+    by_parent = {h.parent: h for h in result.lineage}
+    path = [target]
+    while path[-1].child in by_parent and len(path) <= len(result.lineage):
+        path.append(by_parent[path[-1].child])
+    path.reverse()
+    text = path[0].child
+    for hop in path:
+        text += f" <-{hop.relation}- {hop.parent} [{hop.license or 'unknown'}]"
+    return text
+
+
+def _lineage_findings(policy: Policy, result: ResolvedComponent, expression: str) -> list[Finding]:
+    """lineage-drift: the component's own licence drops terms a base model imposes."""
+    if policy.lineage == "ignore" or not result.lineage:
+        return []
+    own = {f.facet for f in terms.facets_of(expression)}
+    own_open = not _restricted(expression)
+    for hop in result.lineage:
+        if not hop.license or not _restricted(hop.license):
+            continue
+        lost = {f.facet for f in terms.facets_of(hop.license)} - own
+        if lost or own_open:
+            dropped = ", ".join(sorted(lost)) or "its terms"
+            return [Finding(
+                "lineage-drift", _SEVERITY[policy.lineage],
+                f"declares {expression}, more permissive than its ancestor {hop.parent} "
+                f"({_licence_name(hop.license)}), dropping {dropped}: {_chain(result, hop)}",
+                result.component.purl, result.places,
+                "a derivative stays bound by its base model's licence: treat it under "
+                f"{hop.license}, or add an exception pinned to {expression} if the base's "
+                "licensor granted the relicensing",
+            )]
+    return []
+
+
+def _project_claim_findings(policy: Policy, claims: Sequence[Claim],
+                            results: Sequence[ComponentResult]) -> list[Finding]:
+    """open-washing at the project level: the repository presents itself as open source
+    while it references models whose terms are not open."""
+    if policy.open_washing == "ignore" or not claims:
+        return []
+    restricted: list[str] = []
+    for r in results:
+        if r.component.kind.value == "package" or r.verdict is Verdict.EXCEPTED:
+            continue
+        outcome = r.resolved.outcome
+        if not isinstance(outcome, Resolution):
+            continue
+        if _restricted(outcome.expression):
+            restricted.append(f"{r.component.name} ({_terms_summary(outcome.expression)})")
+        elif _restricted_ancestors(r.resolved):
+            hop = _restricted_ancestors(r.resolved)[0]
+            assert hop.license is not None
+            restricted.append(f"{r.component.name} (via {hop.parent}: "
+                              f"{_terms_summary(hop.license)})")
+    if not restricted:
+        return []
+    out = []
+    for claim in claims:
+        if _claim_is_open(claim) is None:
+            continue
+        out.append(Finding(
+            "open-washing", _SEVERITY[policy.open_washing],
+            f"the project declares {claim.value!r} ({claim.field}), but it uses models whose "
+            f"terms are not open: {'; '.join(sorted(set(restricted)))}",
+            None, (claim.place,),
+            "say in the project's licence metadata and README which models it uses and under "
+            "which terms (e.g. a License-Expression naming them), or stop shipping them as open "
+            "source",
+        ))
+    return out
+
+
 def evaluate(
     policy: Policy,
     resolved: Sequence[ResolvedComponent],
@@ -232,6 +525,7 @@ def evaluate(
     inputs: Sequence[str] = (),
     offline: bool = False,
     notes: Sequence[str] = (),
+    project_claims: Sequence[Claim] = (),
 ) -> Report:
     today = today or dt.date.today()
     judge = Judge(policy)
@@ -278,23 +572,35 @@ def evaluate(
             continue
         assert isinstance(outcome, Resolution)
         decision = judge.decide(outcome.expression)
-        if decision.action == "allow":
+        own = _licence_findings(result, outcome.expression, decision)
+        own += _claim_findings(policy, result, outcome.expression, decision)
+        own += _lineage_findings(policy, result, outcome.expression)
+        blocking = [f for f in own if f.severity is not Severity.INFO]
+        info = [f for f in own if f.severity is Severity.INFO]
+        if not blocking:
+            findings.extend(info)
             results.append(ComponentResult(result, Verdict.ALLOWED, decision.why, decision.chosen))
             continue
         exc, stale = find_exception(result, outcome.expression)
         if exc is not None:
+            findings.extend(info)
             results.append(ComponentResult(result, Verdict.EXCEPTED, decision.why, decision.chosen,
                                            exception_reason=exc.reason))
             continue
-        severity = Severity.ERROR if decision.action == "error" else Severity.WARNING
-        message = f"{outcome.expression}: {decision.why}"
         if stale is not None:
-            message += (f"; the exception at {stale.place} no longer applies: it is pinned to "
-                        f"{stale.license}, but the licence is now {outcome.expression}")
-        findings.append(Finding("license-denied", severity, message, purl, result.places,
-                                _hint_denied(result, outcome.expression)))
-        verdict = Verdict.DENIED if severity is Severity.ERROR else Verdict.WARNED
-        results.append(ComponentResult(result, verdict, decision.why, decision.chosen))
+            first = blocking[0]
+            blocking[0] = Finding(first.rule, first.severity, first.message + (
+                f"; the exception at {stale.place} no longer applies: it is pinned to "
+                f"{stale.license}, but the licence is now {outcome.expression}"),
+                first.component, first.places, first.hint)
+        findings.extend(blocking + info)
+        denied = any(f.severity is Severity.ERROR for f in blocking)
+        verdict = Verdict.DENIED if denied else Verdict.WARNED
+        detail = decision.why if decision.action != "allow" else "; ".join(
+            f.message for f in blocking)
+        results.append(ComponentResult(result, verdict, detail, decision.chosen))
+
+    findings.extend(_project_claim_findings(policy, project_claims, results))
 
     for index, exc in enumerate(policy.exceptions):
         if exc.expires is not None and exc.expires < today:

@@ -96,6 +96,9 @@ class ParseError:
 class ExtractResult:
     references: tuple[Reference, ...] = ()
     errors: tuple[ParseError, ...] = ()
+    # What the repository says about its own licence (pyproject ``license``, a licence
+    # classifier): checked against the models it uses, never resolved as a component.
+    claims: tuple[Claim, ...] = ()
 
 
 def purl_for(ecosystem: str, name: str, version: str | None) -> str:

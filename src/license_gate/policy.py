@@ -22,8 +22,11 @@ UNKNOWN_ACTIONS = ("error", "warn", "ignore")
 POLICY_FILES = (".license-gate.yaml", ".license-gate.yml")
 MAX_EXTENDS_DEPTH = 10
 
-_TOP_KEYS = {"version", "extends", "unknown", "licenses", "exceptions"}
-_LICENSE_KEYS = {"allow", "deny", "categories", "default"}
+_TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exceptions"}
+_LICENSE_KEYS = {"allow", "deny", "categories", "default", "osi-approved"}
+_AI_KEYS = {"restrictions", "open-washing", "lineage"}
+RULE_ACTIONS = ("error", "warn", "ignore")
+_CONTEXT_KEYS = {"commercial", "monthly-active-users", "annual-revenue-usd", "regions", "military"}
 _EXCEPTION_KEYS = {"component", "versions", "license", "reason", "expires", "owner"}
 
 
@@ -46,12 +49,33 @@ class PolicyException:
 
 
 @dataclass(frozen=True)
+class Context:
+    """The organisation's situation, against which AI licence facets are judged.
+    None means "not stated": the facet then gets the policy's plain action."""
+
+    commercial: bool | None = None
+    monthly_active_users: int | None = None
+    annual_revenue_usd: int | None = None
+    regions: tuple[str, ...] | None = None
+    military: bool | None = None
+
+    def is_empty(self) -> bool:
+        return self == Context()
+
+
+@dataclass(frozen=True)
 class Policy:
     unknown: str = "error"
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
     categories: Mapping[str, str] = field(default_factory=dict)
     default: str = "error"
+    osi_approved: str | None = None  # allow | warn | error for OSI-approved ids; None: no rule
+    # facet -> error | warn | ignore; empty: AI licences are judged by category alone
+    restrictions: Mapping[str, str] = field(default_factory=dict)
+    open_washing: str = "error"
+    lineage: str = "error"
+    context: Context = field(default_factory=Context)
     exceptions: tuple[PolicyException, ...] = ()
     sources: tuple[str, ...] = ()
     # rule key (e.g. "licenses.categories.Copyleft") -> where it was last set
@@ -247,6 +271,62 @@ def _exception(item: Any, index: int, file: str, lines: _Lines) -> PolicyExcepti
     )
 
 
+def _ai(section: Any, file: str, lines: _Lines) -> dict[str, Any]:
+    from license_gate.knowledge.terms import FACETS
+
+    if not isinstance(section, dict):
+        raise PolicyError(file, "ai", "expected a mapping", lines.get("ai"))
+    _check_keys(section, _AI_KEYS, file, "ai.", lines, ("ai",))
+    out: dict[str, Any] = {}
+    for key in ("open-washing", "lineage"):
+        if key in section:
+            out[key] = _choice(section[key], RULE_ACTIONS, file, f"ai.{key}", lines.get("ai", key))
+    if "restrictions" in section:
+        restrictions = section["restrictions"] or {}
+        if not isinstance(restrictions, dict):
+            raise PolicyError(file, "ai.restrictions", "expected a mapping of facet: action",
+                              lines.get("ai", "restrictions"))
+        for facet, action in restrictions.items():
+            line = lines.get("ai", "restrictions", facet)
+            if facet not in FACETS:
+                raise PolicyError(file, f"ai.restrictions.{facet}",
+                                  f"unknown facet (expected one of: {', '.join(FACETS)})", line)
+            _choice(action, RULE_ACTIONS, file, f"ai.restrictions.{facet}", line)
+        out["restrictions"] = {k: (v, lines.get("ai", "restrictions", k))
+                               for k, v in restrictions.items()}
+    return out
+
+
+def _context(section: Any, file: str, lines: _Lines) -> dict[str, Any]:
+    if not isinstance(section, dict):
+        raise PolicyError(file, "context", "expected a mapping", lines.get("context"))
+    _check_keys(section, _CONTEXT_KEYS, file, "context.", lines, ("context",))
+    out: dict[str, Any] = {}
+    for key in ("commercial", "military"):
+        if key in section:
+            if not isinstance(section[key], bool):
+                raise PolicyError(file, f"context.{key}", f"expected true or false, got "
+                                  f"{section[key]!r}", lines.get("context", key))
+            out[key] = section[key]
+    for key in ("monthly-active-users", "annual-revenue-usd"):
+        if key in section:
+            value = section[key]
+            # YAML reads 5_000_000 and 5000000 as ints; a bool is an int in Python, refuse it.
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise PolicyError(file, f"context.{key}", f"expected a whole number >= 0, got "
+                                  f"{value!r}", lines.get("context", key))
+            out[key] = value
+    if "regions" in section:
+        regions = _string_list(section["regions"], file, "context.regions",
+                               lines.get("context", "regions"))
+        for i, region in enumerate(regions):
+            if not isinstance(region, str) or not region.strip():
+                raise PolicyError(file, f"context.regions[{i}]", "expected a region code such as "
+                                  f"EU, US or KR, got {region!r}", lines.get("context", "regions", i))
+        out["regions"] = tuple(r.strip().upper() for r in regions)
+    return out
+
+
 @dataclass
 class _Layer:
     file: str
@@ -302,6 +382,13 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
     if "default" in licenses:
         values["default"] = _choice(licenses["default"], ACTIONS, file, "licenses.default",
                                     lines.get("licenses", "default"))
+    if "osi-approved" in licenses:
+        values["osi-approved"] = _choice(licenses["osi-approved"], ACTIONS, file,
+                                         "licenses.osi-approved", lines.get("licenses", "osi-approved"))
+    if data.get("ai") is not None:
+        values.update(_ai(data["ai"], file, lines))
+    if data.get("context") is not None:
+        values["context"] = _context(data["context"], file, lines)
     exceptions = data.get("exceptions", []) or []
     if not isinstance(exceptions, list):
         raise PolicyError(file, "exceptions", "expected a list", lines.get("exceptions"))
@@ -376,8 +463,25 @@ def _merge(layers: list[_Layer]) -> Policy:
     categories: dict[str, str] = {}
     exceptions: list[PolicyException] = []
     origins: dict[str, Place] = {}
+    osi_approved: str | None = None
+    restrictions: dict[str, str] = {}
+    rules = {"open-washing": "error", "lineage": "error"}
+    context: dict[str, Any] = {}
     for layer in layers:
         values = layer.values
+        if "osi-approved" in values:
+            osi_approved = values["osi-approved"]
+            origins["licenses.osi-approved"] = Place(layer.file,
+                                                     layer.lines.get("licenses", "osi-approved"))
+        for facet, (action, line) in values.get("restrictions", {}).items():
+            restrictions[facet] = action
+            origins[f"ai.restrictions.{facet}"] = Place(layer.file, line)
+        for rule in rules:
+            if rule in values:
+                rules[rule] = values[rule]
+                origins[f"ai.{rule}"] = Place(layer.file, layer.lines.get("ai", rule))
+        # Context keys refine one by one: a repository may state only its regions.
+        context.update(values.get("context", {}))
         if "unknown" in values:
             unknown = values["unknown"]
             origins["unknown"] = Place(layer.file, layer.lines.get("unknown"))
@@ -399,7 +503,14 @@ def _merge(layers: list[_Layer]) -> Policy:
         exceptions.extend(values.get("exceptions", []))
     return Policy(
         unknown=unknown, allow=tuple(allow), deny=tuple(deny), categories=categories,
-        default=default, exceptions=tuple(exceptions),
+        default=default, exceptions=tuple(exceptions), osi_approved=osi_approved,
+        restrictions=restrictions, open_washing=rules["open-washing"], lineage=rules["lineage"],
+        context=Context(
+            commercial=context.get("commercial"),
+            monthly_active_users=context.get("monthly-active-users"),
+            annual_revenue_usd=context.get("annual-revenue-usd"),
+            regions=context.get("regions"), military=context.get("military"),
+        ),
         sources=tuple(layer.file for layer in layers), origins=origins,
     )
 

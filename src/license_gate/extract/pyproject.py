@@ -14,7 +14,7 @@ from typing import Any
 from license_gate.extract._common import canonical_name, line_of, load_toml
 from license_gate.extract.interface import ReadInclude
 from license_gate.extract.requirements import parse_requirement
-from license_gate.model import ExtractResult, ParseError, Place, Reference
+from license_gate.model import Claim, ExtractResult, ParseError, Place, Reference
 
 
 def _section_line(text: str, header: str) -> int:
@@ -161,4 +161,25 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
                         body["dependencies"], text, path,
                         f"[tool.poetry.group.{group}.dependencies]",
                     ))
-    return ExtractResult(tuple(refs), tuple(errors))
+    claims = _project_claims(project, text, path) if isinstance(project, dict) else []
+    return ExtractResult(tuple(refs), tuple(errors), tuple(claims))
+
+
+def _project_claims(project: dict[str, Any], text: str, path: str) -> list[Claim]:
+    """The project's own licence statements: PEP 639 ``license = "MIT"``, the legacy
+    ``license = {text = ...}`` table, and ``License ::`` classifiers."""
+    start = _section_line(text, "[project]")
+    claims: list[Claim] = []
+    license_value = project.get("license")
+    if isinstance(license_value, dict):
+        license_value = license_value.get("text")
+    if isinstance(license_value, str) and license_value.strip():
+        line = line_of(text, "license", start)
+        claims.append(Claim(license_value.strip(), Place(path, line), "project license"))
+    classifiers = project.get("classifiers")
+    if isinstance(classifiers, list):
+        for item in classifiers:
+            if isinstance(item, str) and item.startswith("License ::"):
+                claims.append(Claim(item, Place(path, line_of(text, item, start)),
+                                    "project classifier"))
+    return claims
