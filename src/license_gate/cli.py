@@ -64,6 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="concurrent registry requests (default: 16)")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text output: list only components with problems")
+    explain = sub.add_parser(
+        "explain", help="show what a licence, model or package is licensed under and why",
+        description="Explain a licence id or Hub licence slug (llama3.1, mrl, CC-BY-NC-4.0), "
+        "a Hub id (meta-llama/Llama-3.1-8B, datasets/org/name), an Ollama name (ollama:llama3.1, "
+        "llama3.1:8b) or a package URL (pkg:huggingface/..., pkg:ollama/..., pkg:pypi/name@1.0). "
+        "Exit 0: explained; 1: the component's licence is unknown; 2: not understood.")
+    explain.add_argument("subject", metavar="X")
+    explain.add_argument("--offline", action="store_true", default=_env_flag("LICENSE_GATE_OFFLINE"),
+                         help="use only the bundled catalog, installed metadata and the cache")
+    explain.add_argument("--cache-dir", type=Path, metavar="DIR",
+                         help="cache directory (default: $LICENSE_GATE_CACHE_DIR or the user "
+                         "cache directory)")
+    explain.add_argument("--pypi-url", metavar="URL", help="PyPI JSON API base")
+    explain.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    explain.add_argument("--retries", type=int, default=3, metavar="N")
     return parser
 
 
@@ -256,7 +271,120 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if args.command == "explain":
+        return run_explain(args)
     return run_check(args)
+
+
+def _explain_target(subject: str) -> tuple[str, str, str | None] | None:
+    """(ecosystem, name, version or revision) when the subject names a component."""
+    from urllib.parse import unquote
+
+    from license_gate.extract._ids import is_hub_id, is_ollama_name
+
+    text = subject.strip()
+    if text.startswith("pkg:"):
+        kind, _, rest = text[4:].partition("/")
+        raw_name, _, raw_version = rest.partition("@")
+        name = unquote(raw_name)
+        pinned = unquote(raw_version) if raw_version else None
+        if kind == "ollama":
+            return "ollama", f"{name}:{pinned or 'latest'}", None
+        if kind in ("huggingface", "pypi") and name:
+            return kind, name, pinned
+        return None
+    for prefix, ecosystem in (("ollama:", "ollama"), ("hf:", "huggingface"),
+                              ("huggingface:", "huggingface")):
+        if text.startswith(prefix):
+            name = text[len(prefix):]
+            if ecosystem == "ollama" and ":" not in name:
+                name += ":latest"
+            return ecosystem, name, None
+    if "://" in text:
+        return None
+    if "/" in text and is_hub_id(text.removeprefix("datasets/")):
+        return "huggingface", text, None
+    if ":" in text and is_ollama_name(text):
+        return "ollama", text, None
+    return None
+
+
+def _ollama_model_exists(subject: str) -> bool:
+    from license_gate.extract._ids import is_ollama_name, ollama_name
+    from license_gate.model import Kind
+    from license_gate.resolve import catalog
+
+    return (is_ollama_name(subject) and ":" not in subject
+            and catalog.lookup("ollama", ollama_name(subject), Kind.MODEL) is not None)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from license_gate.knowledge import terms
+    from license_gate.knowledge.hf import from_claim
+    from license_gate.model import Kind, Place, Reference, Resolution
+    from license_gate.report.explain import format_explain
+
+    subject = args.subject
+    target = _explain_target(subject)
+    if target is None:
+        mapped = from_claim(subject)
+        if mapped.expression is None:
+            why = f" ({mapped.note})" if mapped.note else ""
+            print(f"license-gate: {subject!r} is not a known licence id, Hub licence slug or link, "
+                  f"Hub id, Ollama name or package URL{why}", file=sys.stderr)
+            return EXIT_USAGE
+        symbols = terms.symbols(mapped.expression)
+        reading = f"licence, read as {mapped.how}" + (f" (source: {mapped.source})"
+                                                      if mapped.source else "")
+        notes = []
+        if _ollama_model_exists(subject):
+            notes.append(f"for the Ollama model of that name, run: license-gate explain "
+                         f"ollama:{subject}")
+        sys.stdout.write(format_explain(subject, reading, mapped.expression,
+                                        [terms.facts_of(k) for k in symbols], notes=notes))
+        return EXIT_OK
+
+    from license_gate.resolve.cache import default_cache_dir
+    from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
+
+    ecosystem, name, version = target
+    cache_dir = args.cache_dir or default_cache_dir()
+    http = HttpSettings(timeout=args.timeout, retries=args.retries, jobs=4)
+    place = Place("<command line>")
+    if ecosystem == "pypi":
+        from license_gate.resolve import Resolver, ResolveSettings
+
+        ref = Reference("pypi", name, place, version=version,
+                        specifier=f"=={version}" if version else "")
+        resolver = Resolver(ResolveSettings(offline=args.offline,
+                                            pypi_url=args.pypi_url or pypi_url_from_env(),
+                                            cache_dir=cache_dir, http=http))
+        (resolved,) = resolver.resolve([ref])
+        notes = resolver.notes
+    else:
+        from license_gate.resolve.ai import AIResolver, AISettings
+        from license_gate.resolve.huggingface import hf_endpoint_from_env
+
+        kind = Kind.MODEL
+        if ecosystem == "huggingface" and name.startswith("datasets/"):
+            kind, name = Kind.DATASET, name.removeprefix("datasets/")
+        ref = Reference(ecosystem, name, place, kind=kind, revision=version)
+        ai = AIResolver(AISettings(offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
+                                   hf_token=os.environ.get("HF_TOKEN") or None,
+                                   cache_dir=cache_dir, http=http))
+        (resolved,) = ai.resolve([ref])
+        notes = ai.notes
+    keys: dict[str, None] = {}
+    outcome = resolved.outcome
+    if isinstance(outcome, Resolution):
+        keys.update(dict.fromkeys(terms.symbols(outcome.expression)))
+    for hop in resolved.lineage:
+        if hop.license:
+            keys.update(dict.fromkeys(terms.symbols(hop.license)))
+    reading = f"{'dataset' if resolved.component.kind is Kind.DATASET else ecosystem} component"
+    sys.stdout.write(format_explain(subject, reading, None, [terms.facts_of(k) for k in keys],
+                                    component=resolved, notes=notes))
+    return EXIT_OK if isinstance(outcome, Resolution) else EXIT_VIOLATIONS
 
 
 if __name__ == "__main__":

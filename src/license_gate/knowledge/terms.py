@@ -109,3 +109,33 @@ def facets_of(expression: str) -> list[Facet]:
 
 def expression_is_open(expression: str) -> bool:
     return all(is_open(key) for key in symbols(expression))
+
+
+@dataclass(frozen=True)
+class LicenceFacts:
+    """What the knowledge base knows about one licence key, with where it learned it."""
+
+    key: str
+    name: str
+    osi_approved: bool
+    category: str | None
+    facets: tuple[Facet, ...]
+    source: str | None
+
+
+def facts_of(key: str) -> LicenceFacts:
+    found = terms_of(key)
+    own = licensing.own_licenses().get(key)
+    if found is not None:
+        name, source = found.name, found.source
+    elif own is not None:
+        name, source = own.name, own.source
+    elif key.startswith("LicenseRef-scancode-"):
+        scancode = key.removeprefix("LicenseRef-scancode-")
+        name, source = key, f"https://scancode-licensedb.aboutcode.org/{scancode}.html"
+    elif licensing.category_of(key) is not None:
+        name, source = key, f"https://spdx.org/licenses/{key}.html"
+    else:
+        name, source = key, None
+    return LicenceFacts(key, name, is_osi_approved(key), licensing.category_of(key),
+                        found.facets if found else (), source)
