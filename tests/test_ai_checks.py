@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -25,8 +26,13 @@ def repo(tmp_path: Path, files: dict[str, str]) -> Path:
     return tmp_path
 
 
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schemas" /
+                     "report-v1.schema.json").read_text())
+
+
 def findings(result, rule: str | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
     report = result.json()
+    jsonschema.validate(report, SCHEMA)
     return [f for f in report["findings"] if rule is None or f["rule"] == rule]
 
 
@@ -208,3 +214,51 @@ def test_context_table(licence: str, name: str, action: str, context: Context, e
     verdict = judge_facet(facet(licence, name), action, context)
     assert verdict.action == expected
     assert says in verdict.why
+
+
+# ------------------------------------------------------------------ built-in profiles
+
+
+def test_osi_strict_passes_only_osi_approved(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {
+        ".license-gate.yaml": "version: 1\nextends: [builtin:osi-strict]\n",
+        "app.py": 'from transformers import AutoModel\n'
+        'a = AutoModel.from_pretrained("mistralai/Mistral-7B-v0.1")\n'
+        'b = AutoModel.from_pretrained("meta-llama/Llama-3.1-8B")\n',
+    })
+    result = run_cli("check", str(tmp_path), "--offline", "--format", "json")
+    assert result.code == 1
+    verdicts = {c["name"]: c["verdict"] for c in result.json()["components"]}
+    assert verdicts == {"mistralai/Mistral-7B-v0.1": "allowed", "meta-llama/Llama-3.1-8B": "denied"}
+    (restricted,) = findings(result, "ai-restriction")
+    assert restricted["severity"] == "error" and "acceptable-use-policy" in restricted["message"]
+
+
+def test_commercial_saas_judges_territory_and_caps_against_the_context(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    code = ('from transformers import AutoModel\n'
+            'm = AutoModel.from_pretrained("meta-llama/Llama-3.2-11B-Vision-Instruct")\n')
+    repo(tmp_path, {"app.py": code,
+                    ".license-gate.yaml": "version: 1\nextends: [builtin:commercial-saas]\n"})
+    silent = run_cli("check", str(tmp_path), "--offline", "--format", "json")
+    assert silent.code == 1
+    (errors,) = [f for f in findings(silent, "ai-restriction") if f["severity"] == "error"]
+    assert "state context.monthly-active-users" in errors["message"]
+    assert "state context.regions" in errors["message"]
+
+    (tmp_path / ".license-gate.yaml").write_text(
+        "version: 1\nextends: [builtin:commercial-saas]\n"
+        "context: {monthly-active-users: 5000000, regions: [EU, US]}\n")
+    in_eu = run_cli("check", str(tmp_path), "--offline", "--format", "json")
+    assert in_eu.code == 1
+    (errors,) = [f for f in findings(in_eu, "ai-restriction") if f["severity"] == "error"]
+    assert "territory (EU, multimodal models)" in errors["message"]
+    assert "context.regions include EU" in errors["message"]
+    assert "user-threshold" not in errors["message"]
+
+    (tmp_path / ".license-gate.yaml").write_text(
+        "version: 1\nextends: [builtin:commercial-saas]\n"
+        "context: {monthly-active-users: 5000000, regions: [US, JP]}\n")
+    outside = run_cli("check", str(tmp_path), "--offline", "--format", "json")
+    assert outside.code == 0
+    severities = sorted(f["severity"] for f in findings(outside, "ai-restriction"))
+    assert severities == ["info", "warning"]

@@ -173,7 +173,7 @@ def test_builtin_profiles_are_valid(tmp_path: Path) -> None:
     from license_gate.policy import builtin_names
 
     names = builtin_names()
-    assert {"default", "osi-strict"} <= set(names)
+    assert {"default", "osi-strict", "commercial-saas"} <= set(names)
     for name in names:
         write(tmp_path, f"version: 1\nextends: ['builtin:{name}']\n")
         assert load_policy(None, tmp_path).sources[-2] == f"builtin:{name}"
