@@ -123,6 +123,16 @@ def test_osi_classifier_repository_using_a_non_commercial_model(tmp_path: Path, 
     assert restricted["severity"] == "error" and "non-commercial" in restricted["message"]
 
 
+def test_config_declaring_mit_for_a_gemma_model(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    repo(tmp_path, {"configs/serve.yaml": "server:\n  model_name_or_path: google/gemma-2-9b-it\n"
+                    "  license: mit\n"})
+    result = run_cli("check", str(tmp_path), "--offline", "--format", "json")
+    assert result.code == 1
+    (washing,) = findings(result, "open-washing")
+    assert washing["references"] == [{"path": "configs/serve.yaml", "line": 3}]
+    assert "config license says 'mit'" in washing["message"]
+
+
 # ------------------------------------------------------------------ must not be flagged
 
 

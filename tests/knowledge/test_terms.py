@@ -139,3 +139,12 @@ def test_own_restrictive_refs_carry_facets() -> None:
     for own in licensing.own_licenses().values():
         if own.category in RESTRICTIVE_CATEGORIES and own.id not in unstated:
             assert terms.terms_of(own.id) is not None, own.id
+
+
+def test_numbers_the_text_gives_are_parameters() -> None:
+    needs = {"user-threshold": "monthly_active_users", "revenue-threshold": "annual_revenue_usd",
+             "territory": "regions"}
+    for entry in licensing.load_data("ai_terms.json")["licenses"]:
+        for facet in entry["facets"]:
+            if facet["facet"] in needs:
+                assert needs[facet["facet"]] in facet.get("params", {}), (entry["key"], facet)
