@@ -166,6 +166,9 @@ def test_honest_llama_gives_only_the_facet_findings_asked_for(tmp_path: Path, ru
     assert "naming" not in json.dumps(got)  # ignored by the policy
     assert ("satisfied: context.monthly-active-users 5,000,000 is within the cap of 700,000,000"
             in by_severity["info"])
+    text = run_cli("check", str(tmp_path), "--offline").out
+    assert text.index("warning [ai-restriction]") < text.index("info [ai-restriction]")
+    assert "PASSED: 0 error(s), 2 warning(s)" in text  # the card and its base reference
 
 
 def test_exception_waives_open_washing_and_facets(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ _TITLE = {
     Verdict.ALLOWED: "allowed",
 }
 MAX_PLACES = 3
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def _places(result: ComponentResult) -> str:
@@ -83,7 +84,7 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
     problems = sorted(
         report.findings,
         key=lambda f: (
-            f.severity is not Severity.ERROR,
+            _SEVERITY_ORDER[f.severity],
             (f.places[0].path, f.places[0].line or 0) if f.places else ("", 0),
             f.rule,
         ),
