@@ -30,6 +30,13 @@ RESTRICTIVE_CATEGORIES = ("Proprietary Free", "Source-available", "Free Restrict
 def test_all_83_hub_ids_are_mapped() -> None:
     assert len(HUB_IDS) == 83
     assert set(hub_ids()) == set(HUB_IDS)
+    # Only the ids that name no licence at all stay without a key, each with a reason.
+    unmapped = {hub_id for hub_id, (key, _s, why) in hub_ids().items() if key is None and why}
+    assert unmapped == {"cc", "unknown", "other"}
+    assert hub_ids()["apple-ascl"][0] == "AML"
+    for hub_id, (key, _source, _why) in hub_ids().items():
+        for symbol in terms.symbols(key) if key else []:
+            assert licensing.category_of(symbol) is not None, (hub_id, symbol)
 
 
 def test_the_vocabulary_is_the_design_vocabulary() -> None:
