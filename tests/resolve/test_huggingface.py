@@ -230,3 +230,19 @@ def test_other_licence_by_known_slug_or_known_link(tmp_path: Path, hub: FakeHub)
     falcon = got["someone/falcon-ft"].outcome
     assert isinstance(falcon, Resolution)
     assert falcon.expression == "LicenseRef-license-gate-falcon-llm-tii"
+
+
+def test_other_licence_linking_a_known_repository_licence(tmp_path: Path, hub: FakeHub) -> None:
+    hub.model("someone/llama-chat", {
+        "license": "other", "license_name": "llama-community",
+        "license_link": "https://huggingface.co/meta-llama/Llama-3.1-8B/blob/main/LICENSE"})
+    hub.model("someone/own-licence", {"license": "other", "license_name": "mine",
+                                      "license_link": "https://huggingface.co/someone/own-licence/blob/main/LICENSE"})
+    got = by_name(resolver(tmp_path, hub).resolve([ref("someone/llama-chat"), ref("someone/own-licence")]))
+    linked = got["someone/llama-chat"].outcome
+    assert isinstance(linked, Resolution)
+    assert linked.expression == "LicenseRef-scancode-llama-3.1-license-2024"
+    assert [e.source for e in linked.evidence] == ["hub", "catalog"]
+    assert "linking the licence of meta-llama/Llama-3.1-8B" in (linked.evidence[0].note or "")
+    own = got["someone/own-licence"].outcome
+    assert isinstance(own, Unresolved) and own.cause is Cause.UNRECOGNISED

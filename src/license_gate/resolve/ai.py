@@ -163,6 +163,10 @@ class AIResolver:
                 for candidate in (card.license_name, card.license_link):
                     if candidate and (mapped is None or mapped.expression is None):
                         mapped = from_claim(candidate)
+                linked = self._linked_licence(card) if (mapped is None or
+                                                        mapped.expression is None) else None
+                if linked is not None:
+                    return linked
                 if mapped is None or mapped.expression is None:
                     shown = f"other ({named})" if named else "other, with no license_name"
                     return Unresolved(f"the Hub card of {card.repo_id} names licence {shown}, "
@@ -180,6 +184,26 @@ class AIResolver:
                                       (Evidence("hub", card.license_field, value, note, page),))
                 expressions.append(mapped.expression)
         return Resolution(_combine(expressions), (Evidence("hub", card.license_field, raw, note, page),))
+
+    @staticmethod
+    def _linked_licence(card: HubCard) -> Resolution | None:
+        """``license: other`` whose ``license_link`` is another Hub repository's licence
+        file (a fine-tune pointing at meta-llama/...'s LICENSE): that repository's licence,
+        when the catalog knows it. A link to the card's own LICENSE says nothing more."""
+        from license_gate.extract._ids import hub_id_from_url
+
+        link = card.license_link or ""
+        linked = hub_id_from_url(link)
+        if not linked or linked.lower() == card.repo_id.lower():
+            return None
+        entry = catalog.lookup("huggingface", linked, Kind.MODEL)
+        if entry is None:
+            return None
+        return Resolution(entry.expression, (
+            Evidence("hub", "cardData.license_link", link,
+                     f"license: other, linking the licence of {linked}"),
+            entry.evidence(linked),
+        ))
 
     # -- lineage
 
