@@ -209,6 +209,10 @@ HUNYUAN = "LicenseRef-license-gate-tencent-hunyuan-community"
     (LLAMA32, "territory", "warn", Context(regions=("EU", "US")), "error", "include EU"),
     (LLAMA32, "territory", "error", Context(regions=("US", "JP")), "info", "none of"),
     (HUNYUAN, "territory", "warn", Context(regions=("KR",)), "error", "include KR"),
+    # a member state meets an exclusion of its group, and UK means GB
+    (LLAMA32, "territory", "warn", Context(regions=("DE", "US")), "error", "include DE (EU)"),
+    (HUNYUAN, "territory", "warn", Context(regions=("GB",)), "error", "include GB (UK)"),
+    (HUNYUAN, "territory", "error", Context(regions=("CH", "NO")), "info", "none of"),
     # a revenue cap of US$1M with US$20M revenue is an error
     (STABILITY, "revenue-threshold", "warn", Context(annual_revenue_usd=20_000_000), "error",
      "US$20,000,000 exceeds US$1,000,000"),

@@ -121,7 +121,9 @@ def judge_facet(facet: Facet, action: str, context: Context, origin: str = "") -
         excluded = {r.upper() for r in params["regions"]}
         if context.regions is None:
             return FacetVerdict(facet, action, f"{plain}; state context.regions to judge it")
-        overlap = sorted(excluded & set(context.regions))
+        hits = {f"{region} ({code})" if region != code.upper() else code.upper()
+                for code in excluded for region in terms.region_matches(code, context.regions)}
+        overlap = sorted(hits)
         if overlap:
             return FacetVerdict(facet, "error", f"broken: context.regions include "
                                 f"{', '.join(overlap)}, which the licence excludes")

@@ -155,3 +155,11 @@ def test_numbers_the_text_gives_are_parameters() -> None:
         for facet in entry["facets"]:
             if facet["facet"] in needs:
                 assert needs[facet["facet"]] in facet.get("params", {}), (entry["key"], facet)
+
+
+def test_region_groups_are_sourced() -> None:
+    data = licensing.load_data("regions.json")
+    for name, group in data["groups"].items():
+        assert group["source"].startswith("https://"), name
+        assert all(re.fullmatch(r"[A-Z]{2}", m) for m in group["members"]), name
+    assert len(data["groups"]["EU"]["members"]) == 27

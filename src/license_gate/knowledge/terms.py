@@ -139,3 +139,24 @@ def facts_of(key: str) -> LicenceFacts:
         name, source = key, None
     return LicenceFacts(key, name, is_osi_approved(key), licensing.category_of(key),
                         found.facets if found else (), source)
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    data = licensing.load_data("regions.json")
+    groups = {name: frozenset(g["members"]) for name, g in data["groups"].items()}
+    return groups, dict(data["aliases"])
+
+
+def region_matches(excluded: str, regions: tuple[str, ...]) -> list[str]:
+    """The context regions an exclusion covers: the region itself, or a member of the
+    excluded group (DE for EU). Codes compare case-insensitively; UK means GB."""
+    groups, aliases = _regions()
+
+    def canon(code: str) -> str:
+        code = code.strip().upper()
+        return aliases.get(code, code)
+
+    target = canon(excluded)
+    members = groups.get(target, frozenset())
+    return [r for r in regions if canon(r) == target or canon(r) in members]
