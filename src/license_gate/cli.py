@@ -7,6 +7,7 @@ or configuration error. Only this module writes files or picks an exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from license_gate.model import Claim, ParseError, Reference
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+# Kept here rather than imported so that --help and a run with nothing to do stay light.
+FORMATS = ("text", "json", "markdown", "github", "sarif")
 
 
 def _env_flag(name: str) -> bool:
@@ -42,10 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--policy", type=Path, metavar="FILE",
                        help="policy file (default: .license-gate.yaml, [tool.license-gate] in "
                        "pyproject.toml, else the built-in default)")
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="output format (default: text)")
-    check.add_argument("--output", "-o", type=Path, metavar="FILE",
-                       help="write the report to FILE instead of standard output")
+    check.add_argument("--format", action="append", choices=FORMATS, metavar="FORMAT",
+                       help=f"output format, one of {', '.join(FORMATS)} (default: text); "
+                       "repeat for several reports in one run")
+    check.add_argument("--output", "-o", action="append", metavar="FILE",
+                       help="write the report to FILE instead of standard output; the first "
+                       "--output goes with the first --format, and so on ('-' is standard "
+                       "output)")
     check.add_argument("--offline", action="store_true", default=_env_flag("LICENSE_GATE_OFFLINE"),
                        help="use only installed metadata and the cache; no network "
                        "(also LICENSE_GATE_OFFLINE=1)")
@@ -171,6 +177,40 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
     return out
 
 
+def _output_targets(formats: list[str], outputs: list[str]) -> list[tuple[str, Path | None]] | str:
+    """Pair formats with outputs in order; unpaired formats go to standard output, and
+    only one report may go there. Returns an error message instead when they do not fit."""
+    if len(outputs) > len(formats):
+        return (f"{len(outputs)} --output given for {len(formats)} --format; give one --format "
+                "for each --output")
+    targets: list[tuple[str, Path | None]] = []
+    for index, fmt in enumerate(formats):
+        out = outputs[index] if index < len(outputs) else "-"
+        targets.append((fmt, None if out == "-" else Path(out)))
+    if sum(1 for _, t in targets if t is None) > 1:
+        return "several reports would go to standard output; give --output FILE for all but one"
+    written = [t for _, t in targets if t is not None]
+    if len(set(written)) < len(written):
+        return "two reports would be written to the same --output file"
+    return targets
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the target, then rename: a failed run never leaves a truncated report."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def run_check(args: argparse.Namespace) -> int:
     from license_gate.discover import discover
     from license_gate.policy import PolicyError, find_policy_file, load_policy
@@ -191,7 +231,12 @@ def run_check(args: argparse.Namespace) -> int:
     policy_file = args.policy or find_policy_file(root)
     # With nothing to check, the built-in profile need not even be read (it is tested);
     # a repository's own policy is still validated so a broken one never goes unnoticed.
-    if nothing_to_do and policy_file is None and args.format == "text" and not args.output:
+    targets = _output_targets(args.format or ["text"], args.output or [])
+    if isinstance(targets, str):
+        print(f"license-gate: {targets}", file=sys.stderr)
+        return EXIT_USAGE
+    plain = targets == [("text", None)]
+    if nothing_to_do and policy_file is None and plain:
         print("license-gate: no dependency files or model references to check")
         return EXIT_OK
     try:
@@ -199,7 +244,7 @@ def run_check(args: argparse.Namespace) -> int:
     except PolicyError as exc:
         print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if nothing_to_do and args.format == "text" and not args.output:
+    if nothing_to_do and plain:
         print("license-gate: no dependency files or model references to check")
         return EXIT_OK
 
@@ -239,26 +284,27 @@ def run_check(args: argparse.Namespace) -> int:
     report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
                       notes=notes, project_claims=extracted.claims)
 
-    if args.format == "text":
-        from license_gate.report.text import format_text
+    from license_gate.report import formatter
 
-        output = format_text(report, show_allowed=not args.quiet)
-    else:
-        from license_gate.report import formatter
+    for fmt, target in targets:
+        if fmt == "text":
+            from license_gate.report.text import format_text
 
-        output = formatter(args.format)(report)
-    if args.output:
+            output = format_text(report, show_allowed=not args.quiet)
+        else:
+            output = formatter(fmt)(report)
+        if target is None:
+            sys.stdout.write(output)
+            continue
         try:
-            args.output.parent.mkdir(parents=True, exist_ok=True)
-            args.output.write_text(output, "utf-8")
+            _write_atomically(target, output)
         except OSError as exc:
-            print(f"license-gate: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            print(f"license-gate: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"license-gate: report written to {args.output} "
-              f"({'passed' if report.is_compliant else 'FAILED'}: {report.errors} error(s), "
-              f"{report.warnings} warning(s))")
-    else:
-        sys.stdout.write(output)
+        if not any(t is None for _, t in targets):
+            print(f"license-gate: {fmt} report written to {target} "
+                  f"({'passed' if report.is_compliant else 'FAILED'}: {report.errors} error(s), "
+                  f"{report.warnings} warning(s))")
     return EXIT_OK if report.is_compliant else EXIT_VIOLATIONS
 
 
