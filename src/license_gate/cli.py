@@ -19,7 +19,8 @@ from license_gate import __version__
 
 if TYPE_CHECKING:
     from license_gate.discover import Discovery
-    from license_gate.model import Claim, ParseError, Reference
+    from license_gate.model import Claim, ParseError, Reference, Report
+    from license_gate.policy import Policy
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 # Kept here rather than imported so that --help and a run with nothing to do stay light.
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="concurrent registry requests (default: 16)")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text output: list only components with problems")
+    check.add_argument("--baseline", metavar="GIT_REF",
+                       help="report and fail only on findings that are new since GIT_REF (for "
+                       "pull requests: the base branch); the baseline's files are read with git, "
+                       "never checked out")
     explain = sub.add_parser(
         "explain", help="show what a licence, model or package is licensed under and why",
         description="Explain a licence id or Hub licence slug (llama3.1, mrl, CC-BY-NC-4.0), "
@@ -211,6 +216,55 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _display_of(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
+                  extracted: _Extracted) -> Report:
+    """Resolve what was extracted and evaluate it: the part a baseline run repeats."""
+    from license_gate.evaluate import evaluate
+    from license_gate.resolve import Resolver, ResolveSettings
+    from license_gate.resolve.cache import default_cache_dir
+    from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
+
+    cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
+    settings = ResolveSettings(
+        offline=args.offline,
+        pypi_url=args.pypi_url or pypi_url_from_env(),
+        cache_dir=cache_dir,
+        http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
+    )
+    references = extracted.references
+    packages = [r for r in references if r.ecosystem == "pypi"]
+    ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
+    resolver = Resolver(settings)
+    resolved = resolver.resolve(packages)
+    notes = extracted.skipped + resolver.notes
+    if ai_refs:
+        from license_gate.resolve.ai import AIResolver, AISettings
+        from license_gate.resolve.huggingface import hf_endpoint_from_env
+
+        ai = AIResolver(AISettings(
+            offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
+            hf_token=os.environ.get("HF_TOKEN") or None, cache_dir=cache_dir, http=settings.http,
+        ))
+        resolved += ai.resolve(ai_refs)
+        notes += ai.notes
+    if any(getattr(r.outcome, "network", False) for r in resolved):
+        notes.append("some licences could not be fetched because the registry was unreachable; "
+                     "they are reported as unknown, never as passed. Use --offline with a warm "
+                     "cache where the network is unavailable.")
+    inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
+    report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
+                      notes=notes, project_claims=extracted.claims)
+
+    return report
+
+
 def run_check(args: argparse.Namespace) -> int:
     from license_gate.discover import discover
     from license_gate.policy import PolicyError, find_policy_file, load_policy
@@ -248,41 +302,35 @@ def run_check(args: argparse.Namespace) -> int:
         print("license-gate: no dependency files or model references to check")
         return EXIT_OK
 
-    from license_gate.evaluate import evaluate
-    from license_gate.resolve import Resolver, ResolveSettings
-    from license_gate.resolve.cache import default_cache_dir
-    from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
+    baseline_commit = None
+    if args.baseline:
+        from license_gate.baseline import BaselineError, resolve_ref
 
-    cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
-    settings = ResolveSettings(
-        offline=args.offline,
-        pypi_url=args.pypi_url or pypi_url_from_env(),
-        cache_dir=cache_dir,
-        http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
-    )
-    references = extracted.references
-    packages = [r for r in references if r.ecosystem == "pypi"]
-    ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
-    resolver = Resolver(settings)
-    resolved = resolver.resolve(packages)
-    notes = extracted.skipped + resolver.notes
-    if ai_refs:
-        from license_gate.resolve.ai import AIResolver, AISettings
-        from license_gate.resolve.huggingface import hf_endpoint_from_env
+        try:
+            baseline_commit = resolve_ref(root, args.baseline)
+        except BaselineError as exc:
+            print(f"license-gate: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    report = _run_pipeline(args, root, policy, extracted)
+    if baseline_commit is not None:
+        import tempfile
 
-        ai = AIResolver(AISettings(
-            offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
-            hf_token=os.environ.get("HF_TOKEN") or None, cache_dir=cache_dir, http=settings.http,
-        ))
-        resolved += ai.resolve(ai_refs)
-        notes += ai.notes
-    if any(getattr(r.outcome, "network", False) for r in resolved):
-        notes.append("some licences could not be fetched because the registry was unreachable; "
-                     "they are reported as unknown, never as passed. Use --offline with a warm "
-                     "cache where the network is unavailable.")
-    inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
-    report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
-                      notes=notes, project_claims=extracted.claims)
+        from license_gate.baseline import BaselineError, materialise, only_new
+        from license_gate.extract import format_of
+
+        explicit = None if paths == ["."] or (len(paths) == 1 and os.path.isdir(paths[0])) else [
+            _display_of(Path(p), root) for p in paths]
+        with tempfile.TemporaryDirectory(prefix="license-gate-baseline-") as scratch:
+            base_root = Path(scratch)
+            try:
+                materialise(root, baseline_commit, base_root, explicit,
+                            lambda path: format_of(path) is not None)
+            except BaselineError as exc:
+                print(f"license-gate: cannot read baseline {args.baseline}: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            base_extracted = _extract_all(discover([str(base_root)], base_root), base_root)
+            base_report = _run_pipeline(args, base_root, policy, base_extracted)
+        report = only_new(report, base_report, args.baseline)
 
     from license_gate.report import formatter
 
