@@ -140,3 +140,13 @@ def test_workflow_example_uses_the_action_and_uploads_sarif() -> None:
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
     readme = (ROOT / "README.md").read_text()
     assert "examples/workflows/license-gate.yml" in readme
+
+
+def test_a_subdirectory_is_annotated_relative_to_the_workspace(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "svc").mkdir()
+    (workspace / "models").rename(workspace / "svc" / "models")
+    run = run_action(tmp_path, workspace, path="svc", offline="true")
+    assert run.code == 1, run.stdout
+    assert "::error file=svc/models/ft/README.md,line=2," in run.stdout
+    sarif = (workspace / run.outputs["sarif-file"]).read_text()
+    assert '"uri": "svc/models/ft/README.md"' in sarif

@@ -79,6 +79,10 @@ def build(reports: Path) -> tuple[list[str], dict[str, str], str, bool]:
         argv += ["--format", fmt, "--output", paths[f"report-{fmt}"]]
     if annotations:
         argv += ["--format", "github"]  # the one report on standard output
+    prefix = os.path.normpath(path).replace(os.sep, "/")
+    if prefix not in (".", "") and not os.path.isabs(prefix):
+        # Annotations and SARIF locations are relative to the repository root.
+        argv += ["--path-prefix", prefix]
     if policy:
         argv += ["--policy", policy]
     if baseline:

@@ -19,7 +19,7 @@ from license_gate import __version__
 
 if TYPE_CHECKING:
     from license_gate.discover import Discovery
-    from license_gate.model import Claim, ParseError, Reference, Report
+    from license_gate.model import Claim, ParseError, Place, Reference, Report
     from license_gate.policy import Policy
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="concurrent registry requests (default: 16)")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text output: list only components with problems")
+    # The Action checks a subdirectory but annotates paths relative to the workspace.
+    check.add_argument("--path-prefix", metavar="DIR", default="", help=argparse.SUPPRESS)
     check.add_argument("--baseline", metavar="GIT_REF",
                        help="report and fail only on findings that are new since GIT_REF (for "
                        "pull requests: the base branch); the baseline's files are read with git, "
@@ -216,6 +218,25 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _prefixed(report: Report, prefix: str) -> Report:
+    """Every place in the report with ``prefix/`` in front of its path."""
+    from dataclasses import replace
+
+    def move(places: tuple[Place, ...]) -> tuple[Place, ...]:
+        return tuple(replace(p, path=f"{prefix}/{p.path}") for p in places)
+
+    findings = tuple(replace(f, places=move(f.places)) for f in report.findings)
+    components = tuple(
+        replace(c, resolved=replace(
+            c.resolved, places=move(c.resolved.places),
+            claims=tuple(replace(cl, place=replace(cl.place, path=f"{prefix}/{cl.place.path}"))
+                         for cl in c.resolved.claims)))
+        for c in report.components
+    )
+    inputs = tuple(f"{prefix}/{i}" for i in report.inputs)
+    return replace(report, findings=findings, components=components, inputs=inputs)
+
+
 def _display_of(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root).as_posix()
@@ -331,6 +352,8 @@ def run_check(args: argparse.Namespace) -> int:
             base_extracted = _extract_all(discover([str(base_root)], base_root), base_root)
             base_report = _run_pipeline(args, base_root, policy, base_extracted)
         report = only_new(report, base_report, args.baseline)
+    if args.path_prefix.strip("./"):
+        report = _prefixed(report, args.path_prefix.strip("/"))
 
     from license_gate.report import formatter
 
