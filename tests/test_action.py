@@ -93,13 +93,14 @@ def test_failing_run_writes_summary_outputs_annotations_and_sarif(tmp_path: Path
 
 def test_fail_on_never_and_switches_off(tmp_path: Path, workspace: Path) -> None:
     run = run_action(tmp_path, workspace, offline="true", fail_on="never", summary="false",
-                     annotations="false", formats="text", sarif_file="")
+                     annotations="false", formats="text,cyclonedx", sarif_file="")
     assert run.code == 0, run.stdout
     assert run.outputs["errors"] == "1"
     assert run.summary == ""
     assert "::error" not in run.stdout
     assert "sarif-file" not in run.outputs
     assert Path(run.outputs["report-text"]).read_text().startswith("license-gate ")
+    assert Path(run.outputs["report-cyclonedx"]).name == "report.cdx.json"
 
 
 def test_fail_on_warning(tmp_path: Path, workspace: Path) -> None:

@@ -18,7 +18,7 @@ from license_gate import cli
 
 BOOLEANS = {"true": True, "false": False}
 FAIL_ON = ("error", "warning", "never")
-EXTRA_FORMATS = ("text", "json", "markdown", "sarif")
+EXTRA_FORMATS = ("text", "json", "markdown", "sarif", "cyclonedx")
 
 
 class InputError(ValueError):
@@ -74,7 +74,7 @@ def build(reports: Path) -> tuple[list[str], dict[str, str], str, bool]:
     for fmt in dict.fromkeys(extra):
         if fmt in ("json", "markdown") or (fmt == "sarif" and sarif):
             continue
-        suffix = {"text": "txt", "sarif": "sarif"}.get(fmt, fmt)
+        suffix = {"text": "txt", "sarif": "sarif", "cyclonedx": "cdx.json"}.get(fmt, fmt)
         paths[f"report-{fmt}"] = str(reports / f"report.{suffix}")
         argv += ["--format", fmt, "--output", paths[f"report-{fmt}"]]
     if annotations:

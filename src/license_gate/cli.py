@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 # Kept here rather than imported so that --help and a run with nothing to do stay light.
-FORMATS = ("text", "json", "markdown", "github", "sarif")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "cyclonedx")
 
 
 def _env_flag(name: str) -> bool:

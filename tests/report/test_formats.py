@@ -108,3 +108,33 @@ def test_github_annotations_respect_limits_and_escape() -> None:
                          "license-denied::pkg:pypi/x: bad 100%25%0Aline 0")
     assert "::warning title=license-gate exception-unused::unused" in out
     assert out[-2].startswith("::notice title=license-gate::3 more finding(s) not annotated")
+
+
+def test_cyclonedx_1_6_is_valid_with_model_and_data_components(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text(
+        'from datasets import load_dataset\nfrom transformers import AutoModel\n'
+        'ds = load_dataset("HuggingFaceH4/ultrachat_200k")\n'
+        'm = AutoModel.from_pretrained("meta-llama/Llama-3.1-8B")\n')
+    (repo / "requirements.txt").write_text("private @ git+https://git.example.com/p.git\n")
+    out = tmp_path / "bom.cdx.json"
+    result = run_cli("check", str(repo), "--offline", "--format", "cyclonedx", "-o", str(out))
+    assert result.code == 1
+    text = out.read_text()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    bom = json.loads(text)
+    assert bom["specVersion"] == "1.6" and bom["serialNumber"].startswith("urn:uuid:")
+    by_name = {c["name"]: c for c in bom["components"]}
+    model = by_name["meta-llama/Llama-3.1-8B"]
+    assert model["type"] == "machine-learning-model"
+    assert model["purl"] == "pkg:huggingface/meta-llama/Llama-3.1-8B"
+    assert model["licenses"] == [{"expression": "LicenseRef-scancode-llama-3.1-license-2024"}]
+    assert by_name["HuggingFaceH4/ultrachat_200k"]["type"] == "data"
+    package = by_name["private"]
+    assert package["type"] == "library" and "licenses" not in package
+    props = {p["name"]: p["value"] for p in package["properties"]}
+    assert props["license-gate:verdict"] == "unknown" and "VCS" in props["license-gate:unknown-reason"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from license_gate.model import Report
 
-FORMATS = ("text", "json", "markdown", "github", "sarif")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "cyclonedx")
 
 
 def formatter(name: str) -> Callable[[Report], str]:
