@@ -126,7 +126,9 @@ unknown = "sometimes"
     ("- just\n- a list\n", "", 1, "mapping"),
     ("version: 1\nextends: [builtin:nope]\n", "extends", None, "no built-in profile"),
     ("version: 1\nextends: [missing.yaml]\n", "extends", None, "does not exist"),
-    ("version: 1\nextends: ['https://example.org/p.yaml']\n", "extends", None, "remote"),
+    ("version: 1\nextends: ['http://example.org/p.yaml']\n", "extends", None, "https:// only"),
+    ("version: 1\nextends: ['https://example.org/p.yaml#md5=00']\n", "extends", None,
+     "#sha256=<64 hex digits>"),
 ])
 def test_validation_errors(tmp_path: Path, text: str, key: str, line: int | None, fragment: str) -> None:
     error = error_for(tmp_path, text)

@@ -264,7 +264,7 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
-    notes = extracted.skipped + resolver.notes
+    notes = list(policy.notes) + extracted.skipped + resolver.notes
     if ai_refs:
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env
@@ -315,7 +315,11 @@ def run_check(args: argparse.Namespace) -> int:
         print("license-gate: no dependency files or model references to check")
         return EXIT_OK
     try:
-        policy = load_policy(args.policy, root)
+        from license_gate.resolve.cache import default_cache_dir
+
+        policy = load_policy(args.policy, root,
+                             None if args.no_cache else (args.cache_dir or default_cache_dir()),
+                             args.offline)
     except PolicyError as exc:
         print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -10,19 +10,27 @@ and, where it can be known, the line, and the CLI turns it into exit code 2.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from license_gate.model import Place
+
+if TYPE_CHECKING:
+    from license_gate.remote_policy import RemotePolicies
 
 ACTIONS = ("allow", "warn", "error")
 UNKNOWN_ACTIONS = ("error", "warn", "ignore")
 POLICY_FILES = (".license-gate.yaml", ".license-gate.yml")
 MAX_EXTENDS_DEPTH = 10
 
-_TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exceptions"}
+_TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exceptions", "locked"}
+# Rules a policy can lock: exact keys, or a section that locks every key under it.
+_LOCKABLE = ("unknown", "licenses.default", "licenses.osi-approved", "licenses.allow",
+             "licenses.deny", "licenses.categories", "ai.open-washing", "ai.lineage",
+             "ai.restrictions", "context", "exceptions")
+_STRICTNESS = {"error": 2, "warn": 1, "allow": 0, "ignore": 0, None: 0}
 _LICENSE_KEYS = {"allow", "deny", "categories", "default", "osi-approved"}
 _AI_KEYS = {"restrictions", "open-washing", "lineage"}
 RULE_ACTIONS = ("error", "warn", "ignore")
@@ -80,6 +88,7 @@ class Policy:
     sources: tuple[str, ...] = ()
     # rule key (e.g. "licenses.categories.Copyleft") -> where it was last set
     origins: Mapping[str, Place] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # e.g. a remote policy served from the cache
 
     def origin(self, key: str) -> str:
         place = self.origins.get(key)
@@ -393,6 +402,18 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
     if not isinstance(exceptions, list):
         raise PolicyError(file, "exceptions", "expected a list", lines.get("exceptions"))
     values["exceptions"] = [_exception(e, i, file, lines) for i, e in enumerate(exceptions)]
+    if data.get("locked") is not None:
+        locked = _string_list(data["locked"], file, "locked", lines.get("locked"))
+        values["locked"] = []
+        for i, key in enumerate(locked):
+            line = lines.get("locked", i)
+            sections = ("licenses.categories.", "ai.restrictions.", "context.")
+            if not isinstance(key, str) or not (key in _LOCKABLE or any(
+                    key.startswith(section) and len(key) > len(section) for section in sections)):
+                raise PolicyError(file, f"locked[{i}]", f"not a lockable rule: {key!r} (lockable: "
+                                  f"{', '.join(_LOCKABLE)}, or one key under licenses.categories, "
+                                  "ai.restrictions or context)", line)
+            values["locked"].append((key, line))
     return _Layer(file, extends, values, lines)
 
 
@@ -406,7 +427,15 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_layer(ref: str, base_dir: Path, root: Path, referrer: str) -> tuple[_Layer, Path | None]:
+Base = Path | str  # a directory, or the URL of the remote policy that holds the reference
+
+
+def _read_layer(ref: str, base: Base, root: Path, referrer: str,
+                remote: RemotePolicies | None = None) -> tuple[_Layer, Base | None]:
+    from urllib.parse import urljoin
+
+    if isinstance(base, str) and not ref.startswith(("builtin:", "http://", "https://")):
+        ref = urljoin(base, ref)  # a relative extends inside a remote policy
     if ref.startswith("builtin:"):
         name = ref.removeprefix("builtin:")
         path = _builtin_dir() / f"{name}.yaml"
@@ -416,10 +445,17 @@ def _read_layer(ref: str, base_dir: Path, root: Path, referrer: str) -> tuple[_L
         data, lines = _yaml_load(path.read_text("utf-8"), ref)
         return _validate(data, ref, lines), None
     if ref.startswith(("http://", "https://")):
-        raise PolicyError(referrer, "extends",
-                          f"{ref!r}: remote policies are not supported by this version; "
-                          "vendor the file and extend it by path")
-    path = (base_dir / ref).resolve()
+        from license_gate.remote_policy import RemotePolicies, RemotePolicyError
+
+        remote = remote or RemotePolicies(cache_dir=None)
+        try:
+            url, text = remote.fetch(ref)
+        except RemotePolicyError as exc:
+            raise PolicyError(referrer, "extends", str(exc)) from exc
+        data, lines = _yaml_load(text, url)
+        return _validate(data, url, lines), url
+    assert isinstance(base, Path)
+    path = (base / ref).resolve()
     display = _display(path, root)
     if not path.is_file():
         raise PolicyError(referrer, "extends", f"policy file {display!r} does not exist")
@@ -442,21 +478,22 @@ def _load_file(path: Path, display: str) -> _Layer:
     return _validate(data, display, lines)
 
 
-def _collect(layer: _Layer, base_dir: Path, root: Path, chain: tuple[str, ...],
-             out: list[_Layer]) -> None:
+def _collect(layer: _Layer, base: Base, root: Path, chain: tuple[str, ...],
+             out: list[_Layer], remote: RemotePolicies | None = None) -> None:
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise PolicyError(layer.file, "extends", f"extends nested deeper than {MAX_EXTENDS_DEPTH}")
     for ref in layer.extends:
-        parent, path = _read_layer(ref, base_dir, root, layer.file)
+        parent, where = _read_layer(ref, base, root, layer.file, remote)
         if parent.file in chain:
             raise PolicyError(layer.file, "extends",
                               f"extends cycle: {' -> '.join((*chain, parent.file))}",
                               layer.lines.get("extends"))
-        _collect(parent, path.parent if path else base_dir, root, (*chain, parent.file), out)
+        next_base: Base = where.parent if isinstance(where, Path) else (where or base)
+        _collect(parent, next_base, root, (*chain, parent.file), out, remote)
     out.append(layer)
 
 
-def _merge(layers: list[_Layer]) -> Policy:
+def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
     unknown, default = "error", "error"
     allow: dict[str, None] = {}
     deny: dict[str, None] = {}
@@ -467,8 +504,45 @@ def _merge(layers: list[_Layer]) -> Policy:
     restrictions: dict[str, str] = {}
     rules = {"open-washing": "error", "lineage": "error"}
     context: dict[str, Any] = {}
+    locks: dict[str, Place] = {}
     for layer in layers:
         values = layer.values
+
+        def refuse(key: str, rule: str, line: int | None, how: str, file: str = layer.file) -> None:
+            for locked, place in locks.items():
+                if rule == locked or rule.startswith(locked + "."):
+                    raise PolicyError(file, key, f"{how}, but {locked} is locked by {place}", line)
+
+        for key, name, now in (("unknown", "unknown", unknown),
+                               ("licenses.default", "default", default),
+                               ("licenses.osi-approved", "osi-approved", osi_approved or "error")):
+            if name in values and _STRICTNESS[values[name]] < _STRICTNESS[now]:
+                refuse(key, key, layer.lines.get(*key.split(".")),
+                       f"loosens {key} from {now} to {values[name]}")
+        for name, (action, line) in values.get("categories", {}).items():
+            key = f"licenses.categories.{name}"
+            if _STRICTNESS[action] < _STRICTNESS[categories.get(name, default)]:
+                refuse(key, key, line, f"loosens {key} to {action}")
+        for facet, (action, line) in values.get("restrictions", {}).items():
+            key = f"ai.restrictions.{facet}"
+            if _STRICTNESS[action] < _STRICTNESS[restrictions.get(facet, "warn")]:
+                refuse(key, key, line, f"loosens {key} to {action}")
+        for rule in ("open-washing", "lineage"):
+            if rule in values and _STRICTNESS[values[rule]] < _STRICTNESS[rules[rule]]:
+                refuse(f"ai.{rule}", f"ai.{rule}", layer.lines.get("ai", rule),
+                       f"loosens ai.{rule} to {values[rule]}")
+        for expr, line in values.get("allow", []):
+            refuse("licenses.allow", "licenses.allow", line, f"adds {expr} to licenses.allow")
+            if expr in deny:
+                refuse("licenses.allow", "licenses.deny", line, f"allows {expr}, which is denied")
+        for key in values.get("context", {}):
+            refuse(f"context.{key}", f"context.{key}", layer.lines.get("context", key),
+                   f"changes context.{key}")
+        if values.get("exceptions"):
+            refuse("exceptions", "exceptions", values["exceptions"][0].place.line,
+                   "adds exceptions")
+        for key, line in values.get("locked", []):
+            locks.setdefault(key, Place(layer.file, line))
         if "osi-approved" in values:
             osi_approved = values["osi-approved"]
             origins["licenses.osi-approved"] = Place(layer.file,
@@ -511,7 +585,7 @@ def _merge(layers: list[_Layer]) -> Policy:
             annual_revenue_usd=context.get("annual-revenue-usd"),
             regions=context.get("regions"), military=context.get("military"),
         ),
-        sources=tuple(layer.file for layer in layers), origins=origins,
+        sources=tuple(layer.file for layer in layers), origins=origins, notes=tuple(notes),
     )
 
 
@@ -530,8 +604,12 @@ def find_policy_file(root: Path) -> Path | None:
     return None
 
 
-def load_policy(explicit: Path | None, root: Path) -> Policy:
+def load_policy(explicit: Path | None, root: Path, cache_dir: Path | None = None,
+                offline: bool = False) -> Policy:
     """The effective policy for a run. Raises PolicyError for anything invalid."""
+    from license_gate.remote_policy import RemotePolicies
+
+    remote = RemotePolicies(cache_dir=cache_dir, offline=offline)
     if explicit is not None:
         path: Path | None = explicit
     else:
@@ -539,12 +617,12 @@ def load_policy(explicit: Path | None, root: Path) -> Policy:
     if path is None:
         layer, _ = _read_layer("builtin:default", root, root, "builtin:default")
         layers: list[_Layer] = []
-        _collect(layer, root, root, (layer.file,), layers)
-        return _merge(layers)
+        _collect(layer, root, root, (layer.file,), layers, remote)
+        return _merge(layers, remote.notes)
     if explicit is not None and not path.is_file():
         raise PolicyError(str(explicit), "", "policy file does not exist")
     display = _display(path, root)
     top = _load_file(path, display)
     layers = []
-    _collect(top, path.resolve().parent, root, (top.file,), layers)
-    return _merge(layers)
+    _collect(top, path.resolve().parent, root, (top.file,), layers, remote)
+    return _merge(layers, remote.notes)
