@@ -67,13 +67,15 @@ def test_files_pattern_covers_everything_license_gate_reads() -> None:
 def test_try_repo_runs_the_hook_offline(tmp_path: Path) -> None:
     """The real pre-commit installs the hook into an environment of its own and runs it
     on a temporary repository. Nothing is downloaded: the hook environment sees this
-    environment's packages (virtualenv's system-site-packages), pip has no index, and the
-    build backend (hatchling, a test dependency) is used without build isolation."""
+    environment's packages on PYTHONPATH (so the runtime dependencies are already there),
+    pip has no index, and the build backend (hatchling, a test dependency) is used
+    without build isolation."""
+    import site
     repo = tmp_path / "repo"
     repo.mkdir()
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pc-home"), "GIT_AUTHOR_NAME": "t",
            "GIT_AUTHOR_EMAIL": "t@e.x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e.x",
-           "VIRTUALENV_SYSTEM_SITE_PACKAGES": "true", "PIP_NO_INDEX": "1",
+           "PYTHONPATH": os.pathsep.join(site.getsitepackages()), "PIP_NO_INDEX": "1",
            "PIP_NO_BUILD_ISOLATION": "0", "LICENSE_GATE_CACHE_DIR": str(tmp_path / "cache")}
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / "Modelfile").write_text('FROM llama3.1\nLICENSE """MIT"""\n')
