@@ -9,7 +9,11 @@ can say "429 once, then answer".
 from __future__ import annotations
 
 import json
+import os
+import socket
+import struct
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from werkzeug import Request, Response
@@ -104,8 +108,15 @@ class FakePyPI(LoopbackServer):
             "vulnerabilities": [],
         }
 
+    @staticmethod
+    def _key(path: str) -> tuple[str, str] | None:
+        parts = [p for p in path.split("/") if p]
+        return (parts[1], parts[2]) if len(parts) == 4 else None
+
     def respond(self, request: Request, fault: str | None) -> Response:
-        """Faults: '429', '429-long', '500', 'timeout', 'badjson'."""
+        """Faults: '429', '429-long', '500', 'timeout', 'badjson', 'reset' (the connection
+        is dropped with a TCP RST), 'truncated' (fewer bytes than Content-Length),
+        'trickle' (one byte every 0.2 s)."""
         path = request.path
         if self.latency:
             time.sleep(self.latency)
@@ -118,6 +129,27 @@ class FakePyPI(LoopbackServer):
         if fault == "timeout":
             time.sleep(1.5)
             return Response("{}", status=200, content_type="application/json")
+        if fault == "reset":
+            sock = request.environ["werkzeug.socket"]
+            # SO_LINGER with a zero timeout turns close() into a TCP reset; detach() hands
+            # over the descriptor even while the server's file objects still refer to it.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            os.close(sock.detach())
+            return Response("", status=500)  # never reaches the client
+        if fault == "truncated":
+            key = self._key(path)
+            body = json.dumps(self._release_json(*key)).encode() if key in self.releases else b"{}"
+            # Promise the whole body, send half, then close: the client sees a short read.
+            return Response(iter([body[: len(body) // 2]]), status=200,
+                            content_type="application/json", direct_passthrough=True,
+                            headers={"Content-Length": str(len(body)), "Connection": "close"})
+        if fault == "trickle":
+            def slowly() -> Iterator[bytes]:
+                for char in b'{"info": {"license": "MIT"}}':
+                    time.sleep(0.2)
+                    yield bytes([char])
+            return Response(slowly(), status=200, content_type="application/json",
+                            direct_passthrough=True)
         if fault == "badjson":
             return Response('{"info": {"license": ', status=200, content_type="application/json")
         parts = [p for p in path.split("/") if p]
