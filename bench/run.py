@@ -48,6 +48,7 @@ class Measure:
     rss_mb: float
     code: int
     stdout: str
+    stderr: str = ""
 
 
 def measure(cmd: list[str], reps: int, env: dict[str, str] | None = None,
@@ -55,7 +56,7 @@ def measure(cmd: list[str], reps: int, env: dict[str, str] | None = None,
     walls: list[float] = []
     rss = 0.0
     code = 0
-    stdout = ""
+    stdout = stderr = ""
     for _ in range(reps):
         if callable(before):
             before()
@@ -69,7 +70,9 @@ def measure(cmd: list[str], reps: int, env: dict[str, str] | None = None,
             rss = max(rss, usage.ru_maxrss / 1024)
             out.seek(0)
             stdout = out.read().decode("utf-8", "replace")
-    return Measure(statistics.median(walls), rss, code, stdout)
+            err.seek(0)
+            stderr = err.read().decode("utf-8", "replace")
+    return Measure(statistics.median(walls), rss, code, stdout, stderr)
 
 
 def write_uv_lock(path: Path, count: int) -> None:
@@ -263,7 +266,8 @@ def venv(path: Path, *packages: str) -> Path:
 
 
 def peer_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
-    env_bin = venv(WORK / "peer-env", *PEER_PACKAGES, str(ROOT), "licensecheck", "pip-licenses")
+    env_bin = venv(WORK / "peer-env", *PEER_PACKAGES, str(ROOT), "licensecheck", "pip-licenses",
+                   "liccheck", "weight-audit")
     repo = WORK / "peer-repo"
     repo.mkdir(parents=True, exist_ok=True)
     # Pin what pip chose, so every tool is asked about the same releases.
@@ -298,10 +302,52 @@ def peer_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
     else:
         found = f"exit {licensecheck.code}: could not complete"
     rows.append(("licensecheck -r requirements.txt --format json", "-", licensecheck, found))
+
+    # liccheck judges installed packages against a strategy file of licence names.
+    (repo / "strategy.ini").write_text(
+        "[Licenses]\nauthorized_licenses:\n  mit\n  apache\n  bsd\n  isc\n  psf\n"
+        "  python software foundation\n  mozilla public license 2.0 (mpl 2.0)\n"
+        "unauthorized_licenses:\n  gpl v3\n")
+    liccheck = measure([str(env_bin / "liccheck"), "-s", "strategy.ini", "-r", "requirements.txt",
+                        "--no-deps"], reps, cwd=repo)
+    text = liccheck.stdout + liccheck.stderr
+    if "Traceback" in text:
+        found = f"exit {liccheck.code}: could not complete ({text.strip().splitlines()[-1][:80]})"
+    else:
+        unknown = text.lower().count("unknown")
+        found = f"exit {liccheck.code}; {len(PEER_PACKAGES)} packages judged, {unknown} unknown"
+    rows.append(("liccheck -s strategy.ini -r requirements.txt --no-deps", "-", liccheck, found))
     return rows
 
 
-def render(own: list, peers: list) -> str:  # type: ignore[type-arg]
+def ai_peer_scenarios(reps: int) -> list[tuple[str, str, Measure, str]]:
+    """license-gate and weight-audit on the same AI application repositories, offline."""
+    env_bin = WORK / "peer-env" / "bin"
+    env = {**os.environ, "LICENSE_GATE_CACHE_DIR": str(WORK / "ai-cache")}
+    rows: list[tuple[str, str, Measure, str]] = []
+    for label, repo in (("the bundled example (examples/python-app)", ROOT / "examples" / "python-app"),
+                        ("the AI fixture repository (tests/assets/ai-repo)",
+                         ROOT / "tests" / "assets" / "ai-repo"),
+                        ("the generated 10,000-file repository", WORK / "ai-repo-10k")):
+        ours = measure([str(env_bin / "license-gate"), "check", str(repo), "--offline", "--format",
+                        "json"], reps, env=env)
+        data = json.loads(ours.stdout)
+        models = sum(1 for c in data["components"] if c.get("kind") in ("model", "dataset"))
+        rows.append((f"license-gate check --offline: {label}", "-", ours,
+                     f"{models} models/datasets, {data['summary']['errors']} errors"))
+        theirs = measure([str(env_bin / "weight-audit"), "scan", str(repo), "--json"], reps)
+        try:
+            found = f"{len(json.loads(theirs.stdout))} models"
+        except json.JSONDecodeError:
+            # Machine paths stay out of the committed table.
+            said = (theirs.stdout + theirs.stderr).replace(f"{ROOT}/", "").replace(
+                str(WORK), "$WORK").strip().splitlines()
+            found = f"0 models ('{said[0][:60]}')" if said else f"exit {theirs.code}, no output"
+        rows.append((f"weight-audit scan --json: {label}", "-", theirs, found))
+    return rows
+
+
+def render(own: list, peers: list, ai_peers: list) -> str:  # type: ignore[type-arg]
     out = [
         f"Measured on {platform.machine()} with {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, on {time.strftime('%Y-%m-%d')}.",
@@ -320,6 +366,16 @@ def render(own: list, peers: list) -> str:  # type: ignore[type-arg]
                 "|---|---|---|---|---|"]
         for name, _, m, found in peers:
             out.append(f"| {name} | {m.wall:.3f} s | {m.rss_mb:.0f} MB | {ours / m.wall:.2f} | {found} |")
+    if ai_peers:
+        out += ["", "AI side by side: license-gate and weight-audit (the one peer that looks for "
+                "model references) on the same repositories, offline; the ratio pairs each "
+                "weight-audit row with the license-gate row above it:", "",
+                "| tool and repository | median wall | peak RSS | ratio (license-gate / tool) "
+                "| what it found |",
+                "|---|---|---|---|---|"]
+        for i, (name, _, m, found) in enumerate(ai_peers):
+            ratio = "1.00" if i % 2 == 0 else f"{ai_peers[i - 1][2].wall / m.wall:.2f}"
+            out.append(f"| {name} | {m.wall:.3f} s | {m.rss_mb:.0f} MB | {ratio} | {found} |")
     return "\n".join(out) + "\n"
 
 
@@ -331,7 +387,8 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     own = own_scenarios(args.reps) + ai_scenarios(args.reps) + gguf_scenarios(args.reps)
     peers = [] if args.skip_peers else peer_scenarios(args.reps)
-    table = render(own, peers)
+    ai_peers = [] if args.skip_peers else ai_peer_scenarios(args.reps)
+    table = render(own, peers, ai_peers)
     print(table)
     readme = HERE / "README.md"
     text = readme.read_text()
