@@ -14,16 +14,12 @@ from license_gate.evaluate import judge_facet
 from license_gate.knowledge import terms
 from license_gate.policy import Context
 from tests.fake_hub import FakeHub
+from tests.helpers import write_tree
 
 LLAMA31 = "LicenseRef-scancode-llama-3.1-license-2024"
 
 
-def repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path
+repo = write_tree
 
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schemas" /

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_pypi import FakePyPI
+from tests.helpers import write_tree
 
 
 def git(repo: Path, *args: str) -> str:
@@ -19,11 +20,7 @@ def git(repo: Path, *args: str) -> str:
                           text=True, env=env).stdout
 
 
-def write(repo: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = repo / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+write = write_tree
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from tests.fake_pypi import FakePyPI
+from tests.helpers import write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "report-v1.schema.json").read_text())
@@ -26,12 +27,7 @@ def pypi(fake_pypi: FakePyPI) -> FakePyPI:
     return fake_pypi
 
 
-def repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path
+repo = write_tree
 
 
 def test_passing_repository(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -96,27 +96,22 @@ def judge_facet(facet: Facet, action: str, context: Context, origin: str = "") -
         return FacetVerdict(facet, "ignore", f"ignored by ai.restrictions{origin}")
     plain = f"{action} by ai.restrictions.{facet.facet}{origin}"
     params = facet.params
-    if facet.facet == "user-threshold" and "monthly_active_users" in params:
-        cap = params["monthly_active_users"]
-        if context.monthly_active_users is None:
-            return FacetVerdict(facet, action, f"{plain}; state context.monthly-active-users "
-                                "to judge it")
-        if context.monthly_active_users <= cap:
-            return FacetVerdict(facet, "info", f"satisfied: context.monthly-active-users "
-                                f"{_num(context.monthly_active_users)} is within the cap of {_num(cap)}")
-        return FacetVerdict(facet, "error", f"broken: context.monthly-active-users "
-                            f"{_num(context.monthly_active_users)} exceeds the cap of {_num(cap)}; "
-                            "a separate licence from the licensor is needed")
-    if facet.facet == "revenue-threshold" and "annual_revenue_usd" in params:
-        cap = params["annual_revenue_usd"]
-        if context.annual_revenue_usd is None:
-            return FacetVerdict(facet, action, f"{plain}; state context.annual-revenue-usd to judge it")
-        if context.annual_revenue_usd <= cap:
-            return FacetVerdict(facet, "info", f"satisfied: context.annual-revenue-usd "
-                                f"US${_num(context.annual_revenue_usd)} is within US${_num(cap)}")
-        return FacetVerdict(facet, "error", f"broken: context.annual-revenue-usd "
-                            f"US${_num(context.annual_revenue_usd)} exceeds US${_num(cap)}; "
-                            "a separate licence from the licensor is needed")
+    cap_rule = _CAPS.get(facet.facet)
+    if cap_rule is not None and cap_rule[0] in params:
+        param, attr, key, money = cap_rule
+        cap, value = params[param], getattr(context, attr)
+
+        def show(n: int) -> str:
+            return f"US${_num(n)}" if money else _num(n)
+
+        if value is None:
+            return FacetVerdict(facet, action, f"{plain}; state context.{key} to judge it")
+        of = "" if money else "the cap of "
+        if value <= cap:
+            return FacetVerdict(facet, "info", f"satisfied: context.{key} {show(value)} is within "
+                                f"{of}{show(cap)}")
+        return FacetVerdict(facet, "error", f"broken: context.{key} {show(value)} exceeds "
+                            f"{of}{show(cap)}; a separate licence from the licensor is needed")
     if facet.facet == "territory" and params.get("regions"):
         excluded = {r.upper() for r in params["regions"]}
         if context.regions is None:
@@ -143,6 +138,11 @@ def judge_facet(facet: Facet, action: str, context: Context, origin: str = "") -
 
 
 _FACET_RANK = {"ignore": 0, "info": 0, "warn": 1, "error": 2}
+# facet -> (parameter in the licence data, Context attribute, policy key, is money)
+_CAPS = {
+    "user-threshold": ("monthly_active_users", "monthly_active_users", "monthly-active-users", False),
+    "revenue-threshold": ("annual_revenue_usd", "annual_revenue_usd", "annual-revenue-usd", True),
+}
 
 
 _CATEGORY_WEIGHT = {"Public Domain": 0, "Permissive": 1, "Copyleft Limited": 2, "Copyleft": 3}
