@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
-import numpy as np
 import pytest
 
 from license_gate.evaluate import judge_facet
 from license_gate.knowledge import terms
 from license_gate.policy import Context
+from tests import helpers
 from tests.fake_hub import FakeHub
 from tests.helpers import write_tree
 
@@ -65,18 +66,13 @@ def test_hub_finetune_relicensed_is_lineage_drift_with_chain(tmp_path: Path, fak
 
 
 def write_gguf(path: Path, license: str, base_repo: str) -> Path:
-    gguf = pytest.importorskip("gguf")
-    writer = gguf.GGUFWriter(str(path), "gemma2")
-    writer.add_name("Gemma 2 9B It")
-    writer.add_license(license)
-    writer.add_base_model_count(1)
-    writer.add_base_model_repo_url(0, f"https://huggingface.co/{base_repo}")
-    writer.add_tensor("token_embd.weight", np.zeros((4, 4), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+    def keys(writer: Any) -> None:
+        writer.add_name("Gemma 2 9B It")
+        writer.add_license(license)
+        writer.add_base_model_count(1)
+        writer.add_base_model_repo_url(0, f"https://huggingface.co/{base_repo}")
+
+    return helpers.write_gguf(path, "gemma2", keys)
 
 
 def test_gguf_header_says_mit_for_gemma(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -280,12 +280,18 @@ def _exception(item: Any, index: int, file: str, lines: _Lines) -> PolicyExcepti
     )
 
 
-def _ai(section: Any, file: str, lines: _Lines) -> dict[str, Any]:
+def _section(section: Any, name: str, allowed: set[str], file: str, lines: _Lines) -> dict[str, Any]:
+    """A top-level mapping whose keys must all be known."""
+    if not isinstance(section, dict):
+        raise PolicyError(file, name, "expected a mapping", lines.get(name))
+    _check_keys(section, allowed, file, f"{name}.", lines, (name,))
+    return section
+
+
+def _ai(raw: Any, file: str, lines: _Lines) -> dict[str, Any]:
     from license_gate.knowledge.terms import FACETS
 
-    if not isinstance(section, dict):
-        raise PolicyError(file, "ai", "expected a mapping", lines.get("ai"))
-    _check_keys(section, _AI_KEYS, file, "ai.", lines, ("ai",))
+    section = _section(raw, "ai", _AI_KEYS, file, lines)
     out: dict[str, Any] = {}
     for key in ("open-washing", "lineage"):
         if key in section:
@@ -306,10 +312,8 @@ def _ai(section: Any, file: str, lines: _Lines) -> dict[str, Any]:
     return out
 
 
-def _context(section: Any, file: str, lines: _Lines) -> dict[str, Any]:
-    if not isinstance(section, dict):
-        raise PolicyError(file, "context", "expected a mapping", lines.get("context"))
-    _check_keys(section, _CONTEXT_KEYS, file, "context.", lines, ("context",))
+def _context(raw: Any, file: str, lines: _Lines) -> dict[str, Any]:
+    section = _section(raw, "context", _CONTEXT_KEYS, file, lines)
     out: dict[str, Any] = {}
     for key in ("commercial", "military"):
         if key in section:
@@ -362,9 +366,7 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
     licenses = data.get("licenses", {})
     if licenses is None:
         licenses = {}
-    if not isinstance(licenses, dict):
-        raise PolicyError(file, "licenses", "expected a mapping", lines.get("licenses"))
-    _check_keys(licenses, _LICENSE_KEYS, file, "licenses.", lines, ("licenses",))
+    licenses = _section(licenses, "licenses", _LICENSE_KEYS, file, lines)
     for kind in ("allow", "deny"):
         if kind in licenses:
             items = _string_list(licenses[kind] or [], file, f"licenses.{kind}",

@@ -7,37 +7,34 @@ import os
 import struct
 import time
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
 
 gguf = pytest.importorskip("gguf")
 
 from license_gate.extract import gguf as gguf_reader  # noqa: E402
 from license_gate.extract import safetensors as st_reader  # noqa: E402
+from tests import helpers  # noqa: E402
 
 
 def write_gguf(path: Path, *, license: str | None = "mit", base: bool = True,
                tokens: int = 0) -> Path:
-    writer = gguf.GGUFWriter(str(path), "llama")
-    writer.add_name("Llama 3.1 8B Instruct")
-    if license:
-        writer.add_license(license)
-    if base:
-        writer.add_base_model_count(1)
-        writer.add_base_model_name(0, "Llama 3.1 8B Instruct")
-        writer.add_base_model_organization(0, "Meta Llama")
-        writer.add_base_model_repo_url(0, "https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct")
-    writer.add_string("general.source.repo_url", "https://huggingface.co/acme/llama-merge")
-    writer.add_context_length(8192)
-    if tokens:
-        writer.add_token_list([f"tok{i}" for i in range(tokens)])
-    writer.add_tensor("token_embd.weight", np.zeros((4, 4), dtype=np.float32))
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+    def keys(writer: Any) -> None:
+        writer.add_name("Llama 3.1 8B Instruct")
+        if license:
+            writer.add_license(license)
+        if base:
+            writer.add_base_model_count(1)
+            writer.add_base_model_name(0, "Llama 3.1 8B Instruct")
+            writer.add_base_model_organization(0, "Meta Llama")
+            writer.add_base_model_repo_url(0, "https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct")
+        writer.add_string("general.source.repo_url", "https://huggingface.co/acme/llama-merge")
+        writer.add_context_length(8192)
+        if tokens:
+            writer.add_token_list([f"tok{i}" for i in range(tokens)])
+
+    return helpers.write_gguf(path, "llama", keys)
 
 
 def test_gguf_claim_and_bases(tmp_path: Path) -> None:
