@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import bounds
 from tests.fake_hub import FakeHub
 from tests.fake_pypi import FakePyPI
 
@@ -73,3 +74,13 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many cases the property-based tests generated, per parser, and the largest
+    memory peak of one case: the figures the hardening suite promises."""
+    lines = bounds.summary()
+    if lines:
+        terminalreporter.section("property-based cases")
+        for line in lines:
+            terminalreporter.write_line(line)

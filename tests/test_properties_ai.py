@@ -17,6 +17,7 @@ from license_gate.extract import extractor_for, file_extractor_for
 from license_gate.knowledge import terms
 from license_gate.knowledge.hf import from_claim
 from license_gate.model import ExtractResult
+from tests.bounds import bounded
 
 EXAMPLES = 150
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
@@ -27,6 +28,7 @@ TOKENS = st.lists(st.sampled_from([
     "FROM ", "LICENSE", '"""', "ADAPTER", "ollama pull llama3.1", "huggingface-cli download",
     '{"cells": [', '"source":', '"cell_type": "code"', "model_name_or_path", "=", "#",
     "\t", "steps:", "run: ", "${{", "datasets:", "\\", "`", "apache-2.0", "llama3.1",
+    "!!int ", "!!bool ", "!!float ", "[[[[[[[[", "]]]]]]]]",
 ]), max_size=80).map("".join)
 TEXT_FORMATS = {
     "python": "app.py", "notebook": "x.ipynb", "config": "conf.yaml", "model-card": "README.md",
@@ -39,7 +41,7 @@ SLOW = [HealthCheck.too_slow]
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=SLOW)
 @given(text=st.one_of(TEXT, TOKENS))
 def test_ai_text_extractors_never_raise(fmt: str, text: str) -> None:
-    result = extractor_for(fmt)(text, TEXT_FORMATS[fmt], None)
+    result = bounded(f"{fmt} ({TEXT_FORMATS[fmt]})", extractor_for(fmt), text, TEXT_FORMATS[fmt], None)
     assert isinstance(result, ExtractResult)
 
 
@@ -47,7 +49,8 @@ def test_ai_text_extractors_never_raise(fmt: str, text: str) -> None:
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=SLOW)
 @given(text=st.one_of(TEXT, TOKENS))
 def test_json_and_toml_configs_never_raise(suffix: str, text: str) -> None:
-    assert isinstance(extractor_for("config")(text, f"conf{suffix}", None), ExtractResult)
+    result = bounded(f"config (conf{suffix})", extractor_for("config"), text, f"conf{suffix}", None)
+    assert isinstance(result, ExtractResult)
 
 
 def _gguf_like() -> st.SearchStrategy[bytes]:
@@ -68,7 +71,7 @@ def test_binary_headers_never_raise(fmt: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / f"model.{fmt}"
         path.write_bytes(data)
-        result = file_extractor_for(fmt)(path, path.name)
+        result = bounded(fmt, file_extractor_for(fmt), path, path.name)
     assert isinstance(result, ExtractResult)
 
 
@@ -78,7 +81,10 @@ def test_binary_headers_never_raise(fmt: str, data: bytes) -> None:
     "mrl", "LicenseRef-x", "https://mistral.ai/licenses/MRL-0.1.md", "cc-by-nc-4.0", "+", " ",
 ]), max_size=20).map("".join)))
 def test_licence_claims_never_raise(text: str) -> None:
-    mapped = from_claim(text)
-    if mapped.expression is not None:
-        terms.facets_of(mapped.expression)
-        terms.expression_is_open(mapped.expression)
+    def judge(claim: str) -> None:
+        mapped = from_claim(claim)
+        if mapped.expression is not None:
+            terms.facets_of(mapped.expression)
+            terms.expression_is_open(mapped.expression)
+
+    bounded("licence claims (model cards, GGUF, Modelfiles)", judge, text)

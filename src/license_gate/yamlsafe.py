@@ -3,6 +3,11 @@
 Safe loading means no tag can construct a Python object. Dates stay text so that a bad
 date is reported against its key. Aliases share their anchor's node, so walking the node
 graph once per node keeps "billion laughs" anchor floods linear.
+
+The node graph is composed here, from the parser's events, with an explicit stack rather
+than by PyYAML's composer: libyaml's composer recurses in C once per nesting level, so a
+document of 100,000 nested ``[`` crashes the interpreter with a stack overflow instead of
+raising. Nesting deeper than MAX_NESTING is an error with its line.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 MAX_DEPTH = 64
+# Deeper than any configuration, card or policy a person writes, and shallow enough that
+# the (recursive) constructors that run on the composed graph stay far from any limit.
+MAX_NESTING = 100
 
 
 class YAMLLoadError(ValueError):
@@ -27,7 +35,106 @@ def _loader_class() -> Any:
         first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
         for first, entries in base.yaml_implicit_resolvers.items()
     }
-    return type("TextDatesSafeLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+    def construct_object(self: Any, node: Any, deep: bool = False) -> Any:
+        # PyYAML's scalar constructors raise plain Python errors for a value that does
+        # not fit an explicit tag (``!!int a``, ``!!bool maybe``, ``!!float ''``);
+        # give them the node's line like any other YAML error.
+        try:
+            return base.construct_object(self, node, deep)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+            value = node.value if isinstance(node.value, str) else "a collection"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {value[:40]!r} as {node.tag}", node.start_mark) from exc
+
+    return type("TextDatesSafeLoader", (base,), {"yaml_implicit_resolvers": resolvers,
+                                                 "construct_object": construct_object})
+
+
+def _error(exc: Exception) -> YAMLLoadError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    return YAMLLoadError(f"invalid YAML: {exc}".splitlines()[0], line)
+
+
+def _compose(loader: Any) -> Any:
+    """The single document's node graph, built from parser events with an explicit
+    stack. Mirrors PyYAML's Composer: tags resolved the same way, anchors registered
+    when their node starts, duplicate anchors and undefined aliases are errors."""
+    import yaml
+    from yaml import events, nodes
+
+    loader.get_event()  # StreamStartEvent
+    if loader.check_event(events.StreamEndEvent):
+        loader.get_event()
+        return None
+    loader.get_event()  # DocumentStartEvent
+    anchors: dict[str, Any] = {}
+    stack: list[Any] = []  # open collections, innermost last
+    keys: list[Any] = []  # per open collection: a mapping's key waiting for its value
+    root: Any = None
+
+    def attach(node: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+        elif isinstance(stack[-1], nodes.SequenceNode):
+            stack[-1].value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            stack[-1].value.append((keys[-1], node))
+            keys[-1] = None
+
+    def anchor(event: Any, node: Any) -> None:
+        if event.anchor is not None:
+            if event.anchor in anchors:
+                raise yaml.composer.ComposerError(
+                    f"found duplicate anchor {event.anchor!r}", None, None, event.start_mark)
+            anchors[event.anchor] = node
+
+    while not loader.check_event(events.DocumentEndEvent):
+        # Any: libyaml's events carry its own Mark type, which the stubs do not accept
+        event: Any = loader.get_event()
+        start: Any = event.start_mark
+        end: Any = event.end_mark
+        node: Any
+        if isinstance(event, events.AliasEvent):
+            if event.anchor not in anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", start)
+            attach(anchors[event.anchor])
+        elif isinstance(event, events.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(nodes.ScalarNode, event.value, event.implicit)
+            node = nodes.ScalarNode(tag, event.value, start, end,
+                                    style=event.style)
+            anchor(event, node)
+            attach(node)
+        elif isinstance(event, (events.SequenceStartEvent, events.MappingStartEvent)):
+            if len(stack) >= MAX_NESTING:
+                raise YAMLLoadError(f"invalid YAML: nested deeper than {MAX_NESTING} levels",
+                                    start.line + 1)
+            kind = (nodes.SequenceNode if isinstance(event, events.SequenceStartEvent)
+                    else nodes.MappingNode)
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(kind, None, event.implicit)
+            node = kind(tag, [], start, None, flow_style=event.flow_style)
+            anchor(event, node)
+            attach(node)
+            stack.append(node)
+            keys.append(None)
+        else:  # SequenceEndEvent or MappingEndEvent
+            stack.pop().end_mark = end
+            keys.pop()
+    loader.get_event()  # DocumentEndEvent
+    if not loader.check_event(events.StreamEndEvent):
+        extra: Any = loader.get_event()
+        raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                          "but found another document", extra.start_mark)
+    return root
 
 
 def compose(text: str) -> Any:
@@ -36,11 +143,9 @@ def compose(text: str) -> Any:
 
     loader = _loader_class()(text)
     try:
-        return loader.get_single_node()
+        return _compose(loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise YAMLLoadError(f"invalid YAML: {exc}".splitlines()[0], line) from exc
+        raise _error(exc) from exc
     finally:
         loader.dispose()
 
@@ -51,12 +156,10 @@ def construct(text: str) -> tuple[Any, Any]:
 
     loader = _loader_class()(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(loader)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise YAMLLoadError(f"invalid YAML: {exc}".splitlines()[0], line) from exc
+        raise _error(exc) from exc
     except RecursionError as exc:
         raise YAMLLoadError("invalid YAML: nested too deeply", None) from exc
     finally:

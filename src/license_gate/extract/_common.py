@@ -1,7 +1,13 @@
-"""Helpers shared by the TOML- and JSON-based extractors."""
+"""Helpers shared by the TOML- and JSON-based extractors.
+
+Both loaders turn input nested too deeply for the parser (its RecursionError) into a
+ParseError like any other malformed file: the CPython JSON decoder and tomllib both
+recurse once per nesting level, and a crafted file must not stop the run.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from typing import Any
@@ -29,6 +35,18 @@ def load_toml(text: str, path: str) -> dict[str, Any] | ParseError:
         else:
             line = None
         return ParseError(Place(path, line), f"invalid TOML: {exc}")
+    except RecursionError:
+        return ParseError(Place(path, None), "invalid TOML: nested too deeply")
+
+
+def load_json(text: str | bytes, path: str, what: str = "JSON") -> Any | ParseError:
+    """The parsed document, or a ParseError naming ``what`` failed to parse."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return ParseError(Place(path, exc.lineno), f"invalid {what}: {exc.msg}")
+    except RecursionError:
+        return ParseError(Place(path, None), f"invalid {what}: nested too deeply")
 
 
 def locked_packages(

@@ -10,11 +10,10 @@ A ``license`` key next to a model key is kept as a claim about that model.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from license_gate.extract._common import line_of, load_toml
+from license_gate.extract._common import line_of, load_json, load_toml
 from license_gate.extract._ids import is_hub_id, is_ollama_name, ollama_name
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import Claim, ExtractResult, Kind, ParseError, Place, Reference
@@ -157,12 +156,9 @@ def extract_yaml(text: str, path: str) -> ExtractResult:
 
 
 def extract_json(text: str, path: str) -> ExtractResult:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return ExtractResult(errors=(ParseError(Place(path, exc.lineno), f"invalid JSON: {exc.msg}"),))
-    except RecursionError:
-        return ExtractResult(errors=(ParseError(Place(path, None), "invalid JSON: nested too deeply"),))
+    data = load_json(text, path)
+    if isinstance(data, ParseError):
+        return ExtractResult(errors=(data,))
     line = _text_line_finder(text)
     refs = [r for mapping in _walk_data(data) for r in _from_mapping(mapping, line, path)]
     return ExtractResult(tuple(refs))

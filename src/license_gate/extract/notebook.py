@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from license_gate.extract import python_source, scripts
+from license_gate.extract._common import load_json
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import ExtractResult, ParseError, Place, Reference
 
@@ -46,11 +47,9 @@ TRIGGERS = (*python_source.TRIGGERS, *scripts.TRIGGERS)
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
     if not any(t in text for t in TRIGGERS):
         return ExtractResult()
-    try:
-        notebook = json.loads(text)
-    except json.JSONDecodeError as exc:
-        error = ParseError(Place(path, exc.lineno), f"invalid notebook JSON: {exc.msg}")
-        return ExtractResult(errors=(error,))
+    notebook = load_json(text, path, "notebook JSON")
+    if isinstance(notebook, ParseError):
+        return ExtractResult(errors=(notebook,))
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         return ExtractResult(errors=(ParseError(Place(path, 1), "not a notebook: no 'cells' list"),))

@@ -5,19 +5,17 @@ Entries with ``git``, ``path`` or ``file`` keys are not registry releases.
 
 from __future__ import annotations
 
-import json
 import re
 
-from license_gate.extract._common import canonical_name
+from license_gate.extract._common import canonical_name, load_json
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import ExtractResult, ParseError, Place, Reference
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return ExtractResult(errors=(ParseError(Place(path, exc.lineno), f"invalid JSON: {exc.msg}"),))
+    data = load_json(text, path)
+    if isinstance(data, ParseError):
+        return ExtractResult(errors=(data,))
     if not isinstance(data, dict):
         return ExtractResult(errors=(ParseError(Place(path, 1), "top level must be an object"),))
     lines = text.splitlines()

@@ -170,17 +170,26 @@ def scan_source(text: str, path: str, line_map: list[int] | None = None) -> Extr
     lines of the containing file (for notebook cells)."""
     try:
         tree = ast.parse(text)
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on deeply nested expressions this way; MemoryError
+        # here is its parser stack, not the machine.
+        return ExtractResult(errors=(ParseError(Place(path, None),
+                                                "Python source nested too deeply to parse"),))
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         if line is not None and line_map is not None:
             line = (line_map[line - 1] or None) if 0 < line <= len(line_map) else None
         message = getattr(exc, "msg", None) or str(exc)
         return ExtractResult(errors=(ParseError(Place(path, line), f"Python syntax error: {message}"),))
-    constants, imports, calls = _index(tree)
-    visitor = _Visitor(path, constants, line_map)
-    visitor.imports(imports)
-    for call in calls:
-        visitor.call(call)
+    try:
+        constants, imports, calls = _index(tree)
+        visitor = _Visitor(path, constants, line_map)
+        visitor.imports(imports)
+        for call in calls:
+            visitor.call(call)
+    except RecursionError:
+        return ExtractResult(errors=(ParseError(Place(path, None),
+                                                "Python source nested too deeply to analyse"),))
     return ExtractResult(tuple(visitor.refs))
 
 

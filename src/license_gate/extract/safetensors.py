@@ -31,7 +31,10 @@ def read_metadata(path: Path) -> dict[str, str]:
         length = struct.unpack("<Q", head)[0]
         if length > MAX_HEADER or length > size - 8:
             raise ValueError(f"header length {length} exceeds its bound or the file size")
-        header = json.loads(handle.read(length))
+        try:
+            header = json.loads(handle.read(length))
+        except RecursionError as exc:
+            raise ValueError("header JSON nested too deeply") from exc
     if not isinstance(header, dict):
         raise ValueError("header is not a JSON object")
     meta = header.get("__metadata__") or {}

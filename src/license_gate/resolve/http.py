@@ -181,7 +181,8 @@ class JsonClient:
                         import json
 
                         data = json.loads(body)
-                    except ValueError:
+                    except (ValueError, RecursionError):
+                        # RecursionError: a body nested deeper than the decoder recurses
                         reason = "invalid JSON in response"
                     else:
                         if isinstance(data, dict):
