@@ -164,11 +164,11 @@ def _toml_policy(path: Path, display: str) -> tuple[Any, _Lines] | None:
 
 
 def _builtin_dir() -> Path:
-    from importlib import resources
-
-    packaged = resources.files("license_gate").joinpath("policies")
+    # A plain path next to this module (wheels install unpacked); importlib.resources
+    # would cost a few milliseconds of imports on every run for the same answer.
+    packaged = Path(__file__).parent / "policies"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     # A source checkout or editable install: the profiles sit at the repository root.
     return Path(__file__).resolve().parents[2] / "policies"
 

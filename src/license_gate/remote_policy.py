@@ -9,10 +9,8 @@ policy gate must not silently run without its policy.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -56,6 +54,8 @@ class RemotePolicies:
     def _cached(self, url: str) -> Path | None:
         if self.cache_dir is None:
             return None
+        import hashlib  # here, not at the top: most runs have no remote policy
+
         return self.cache_dir / "policies" / (hashlib.sha256(url.encode()).hexdigest() + ".yaml")
 
     def fetch(self, ref: str) -> tuple[str, str]:
@@ -112,6 +112,8 @@ class RemotePolicies:
     def _verify(url: str, body: bytes, pin: str | None, which: str) -> None:
         if pin is None:
             return
+        import hashlib
+
         actual = hashlib.sha256(body).hexdigest()
         if actual != pin:
             raise RemotePolicyError(f"the {which} policy {url} has sha256 {actual}, but the "
@@ -123,6 +125,8 @@ class RemotePolicies:
             return
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)

@@ -58,3 +58,19 @@ def test_invalid_license_expression_falls_back_with_evidence(tmp_path: Path) -> 
     (outcome,) = InstalledSource([str(tmp_path)]).lookup([("pkg", "1.0")]).values()
     assert isinstance(outcome, Resolution) and outcome.expression == "MIT"
     assert outcome.evidence[0].note == "not a valid SPDX expression"
+
+
+def test_only_the_header_block_is_read(tmp_path: Path) -> None:
+    """The long description after the first blank line is not metadata, whatever it
+    says, with LF or CRLF line ends."""
+    body = "License: GPL-3.0-only\nClassifier: License :: OSI Approved :: GNU General Public License\n"
+    for name, eol in (("lf_pkg", "\n"), ("crlf_pkg", "\r\n")):
+        info = tmp_path / f"{name}-1.0.dist-info"
+        info.mkdir()
+        text = (f"Metadata-Version: 2.1{eol}Name: {name}{eol}Version: 1.0{eol}License: MIT{eol}"
+                f"{eol}# Readme{eol}{eol}{body}")
+        (info / "METADATA").write_bytes(text.encode())
+    raw = InstalledSource([str(tmp_path)])
+    for name in ("lf-pkg", "crlf-pkg"):
+        meta = raw.raw(name)
+        assert meta is not None and meta.license == "MIT" and meta.classifiers == ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 CATEGORIES = (
@@ -25,10 +26,8 @@ class LicenseParseError(ValueError):
 
 
 def load_data(name: str) -> Any:
-    from importlib import resources
-
-    data = resources.files("license_gate.knowledge").joinpath("data").joinpath(name)
-    return json.loads(data.read_text("utf-8"))
+    # The data files sit next to this module in every install (wheels are unpacked).
+    return json.loads((Path(__file__).parent / "data" / name).read_text("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ file only for a package we need. Nothing is imported from the packages.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from email.parser import HeaderParser
@@ -17,6 +18,8 @@ from license_gate.extract._common import canonical_name
 from license_gate.model import Outcome
 from license_gate.resolve.interface import Key, RawMetadata, same_version
 from license_gate.resolve.metadata import outcome_from_metadata
+
+_BLANK_LINE = re.compile(r"\r?\n\r?\n")
 
 
 class InstalledSource:
@@ -63,7 +66,10 @@ class InstalledSource:
             text = dist[1].read_text("utf-8", errors="replace")
         except OSError:
             return None
-        headers = HeaderParser().parsestr(text)
+        # Only the header block: the body is the long description (a whole README), which
+        # the parser would otherwise split line by line for nothing.
+        end = _BLANK_LINE.search(text)
+        headers = HeaderParser().parsestr(text[: end.start() + 1] if end else text)
         return RawMetadata(
             headers.get("License-Expression"),
             headers.get("License"),
