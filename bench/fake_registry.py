@@ -1,13 +1,21 @@
-"""A fake PyPI JSON API for benchmarks: ``python bench/fake_registry.py N LATENCY_MS``.
+"""A fake PyPI for benchmarks: ``python bench/fake_registry.py N LATENCY_MS``.
 
-Serves ``/pypi/<name>/<version>/json`` and ``/pypi/<name>/json`` for the generated
-packages ``bench-pkg-0000 .. N-1`` (version 1.0.<i>), each with a licence drawn in turn
-from LICENSES, after an added latency. Prints the port on the first line of stdout and
-serves until killed. Standard library only, so it runs anywhere the benchmark does.
+Serves, for the generated packages ``bench-pkg-0000 .. N-1`` (version 1.0.<i>), each
+with a licence drawn in turn from LICENSES, after an added latency per request:
+
+- the JSON API: ``/pypi/<name>/<version>/json`` and ``/pypi/<name>/json``;
+- the simple index as PEP 691 JSON, ``/simple/<name>/``, whose one wheel per package
+  offers its core metadata as a PEP 658 file, ``/files/<wheel>.metadata``. That is all a
+  resolver such as ``uv pip compile`` needs, so tools that resolve before they look up
+  licences can do so against this server too.
+
+Prints the port on the first line of stdout and serves until killed. Standard library
+only, so it runs anywhere the benchmark does.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -28,6 +36,38 @@ LICENSES = [
 
 def package(index: int) -> tuple[str, str]:
     return f"bench-pkg-{index:04d}", f"1.0.{index}"
+
+
+def wheel(index: int) -> str:
+    name, version = package(index)
+    return f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+
+
+def core_metadata(index: int) -> str:
+    """The METADATA of package ``index``, in the style its licence field implies:
+    Metadata-Version 2.4 with License-Expression, else 2.1 with License or classifiers."""
+    name, version = package(index)
+    field, value = LICENSES[index % len(LICENSES)]
+    headers = [f"Name: {name}", f"Version: {version}", "Summary: benchmark package",
+               "Requires-Python: >=3.9", "Classifier: Programming Language :: Python :: 3"]
+    if field == "license_expression":
+        headers = ["Metadata-Version: 2.4", *headers, f"License-Expression: {value}"]
+    elif field == "license":
+        headers = ["Metadata-Version: 2.1", *headers, f"License: {value}"]
+    else:
+        headers = ["Metadata-Version: 2.1", *headers, *(f"Classifier: {c}" for c in value)]
+    return "\n".join(headers) + "\n\n"
+
+
+def simple_page(index: int) -> dict[str, object]:
+    name, version = package(index)
+    digest = hashlib.sha256(core_metadata(index).encode()).hexdigest()
+    filename = wheel(index)
+    return {"meta": {"api-version": "1.1"}, "name": name, "versions": [version],
+            "files": [{"filename": filename, "url": f"/files/{filename}",
+                       "hashes": {"sha256": hashlib.sha256(filename.encode()).hexdigest()},
+                       "requires-python": ">=3.9", "core-metadata": {"sha256": digest},
+                       "data-dist-info-metadata": {"sha256": digest}}]}
 
 
 def release(name: str, version: str, index: int) -> dict[str, object]:
@@ -60,7 +100,8 @@ def main() -> None:
         def do_GET(self) -> None:
             time.sleep(latency)
             parts = [p for p in self.path.split("?")[0].split("/") if p]
-            body: dict[str, object] | None = None
+            body: dict[str, object] | str | None = None
+            kind = "application/json"
             if len(parts) >= 3 and parts[0] == "pypi" and parts[-1] == "json":
                 name = parts[1].lower()
                 if name in names:
@@ -70,9 +111,20 @@ def main() -> None:
                         body = release(name, version, index)
                         if len(parts) == 3:
                             body["releases"] = {version: [{"yanked": False}]}
-            data = json.dumps(body or {"message": "Not Found"}).encode()
+            elif len(parts) == 2 and parts[0] == "simple" and parts[1].lower() in names:
+                body = simple_page(names[parts[1].lower()])
+                kind = "application/vnd.pypi.simple.v1+json"
+            elif len(parts) == 2 and parts[0] == "files" and parts[1].endswith(".whl.metadata"):
+                stem = parts[1].split("-")[0].replace("_", "-").lower()
+                if stem in names:
+                    body = core_metadata(names[stem])
+                    kind = "text/plain"
+            if isinstance(body, str):
+                data = body.encode()
+            else:
+                data = json.dumps(body or {"message": "Not Found"}).encode()
             self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
