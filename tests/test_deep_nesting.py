@@ -57,7 +57,9 @@ def test_every_format_bounds_deep_nesting_and_the_rest_is_checked(tmp_path: Path
     failed = {ref["path"] for f in parse_errors for ref in f["references"]}
     assert failed == {*DEEP_FILES, "models/deep.safetensors"}
     messages = [f["message"] for f in parse_errors]
-    assert all("nested" in m or "nesting" in m or "parentheses" in m for m in messages), messages
+    # the bound may be ours or the parser's own (newer libyaml refuses deep flow
+    # nesting itself); either way the message says so
+    assert all("nest" in m or "parentheses" in m for m in messages), messages
     (ok,) = [c for c in report["components"] if c["name"] == "mistralai/Mistral-7B-v0.1"]
     assert ok["verdict"] == "allowed"
 
@@ -68,7 +70,7 @@ def test_a_deep_policy_file_stops_the_run_with_exit_2_naming_the_file(tmp_path: 
     run = subprocess.run([sys.executable, "-m", "license_gate", "check", str(repo), "--offline"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert ".license-gate.yaml" in run.stderr and "nested deeper" in run.stderr
+    assert ".license-gate.yaml" in run.stderr and "nest" in run.stderr
 
 
 @pytest.mark.parametrize("depth,ok", [(MAX_NESTING, True), (MAX_NESTING + 1, False)])

@@ -54,6 +54,11 @@ def _loader_class() -> Any:
 def _error(exc: Exception) -> YAMLLoadError:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
+    # The problem says what is wrong; the context (the first line of str(exc)) only says
+    # what the parser was doing ("while increasing flow level").
+    problem, context = getattr(exc, "problem", None), getattr(exc, "context", None)
+    if problem:
+        return YAMLLoadError(f"invalid YAML: {problem}" + (f" ({context})" if context else ""), line)
     return YAMLLoadError(f"invalid YAML: {exc}".splitlines()[0], line)
 
 
