@@ -65,78 +65,83 @@ def _error(exc: Exception) -> YAMLLoadError:
 def _compose(loader: Any) -> Any:
     """The single document's node graph, built from parser events with an explicit
     stack. Mirrors PyYAML's Composer: tags resolved the same way, anchors registered
-    when their node starts, duplicate anchors and undefined aliases are errors."""
+    when their node starts, duplicate anchors and undefined aliases are errors.
+
+    One loop over events with exact-type dispatch and no per-event helper calls: it
+    runs once per scalar of every YAML file scanned."""
     import yaml
-    from yaml import events, nodes
+    from yaml.events import (
+        AliasEvent,
+        DocumentEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    loader.get_event()  # StreamStartEvent
-    if loader.check_event(events.StreamEndEvent):
-        loader.get_event()
+    get_event, resolve = loader.get_event, loader.resolve
+    get_event()  # StreamStartEvent
+    if loader.check_event(StreamEndEvent):
+        get_event()
         return None
-    loader.get_event()  # DocumentStartEvent
+    get_event()  # DocumentStartEvent
     anchors: dict[str, Any] = {}
-    stack: list[Any] = []  # open collections, innermost last
-    keys: list[Any] = []  # per open collection: a mapping's key waiting for its value
+    # Open collections, innermost last. For each: its node, whether it is a sequence,
+    # and (mappings) the key still waiting for its value.
+    stack: list[list[Any]] = []
     root: Any = None
-
-    def attach(node: Any) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-        elif isinstance(stack[-1], nodes.SequenceNode):
-            stack[-1].value.append(node)
-        elif keys[-1] is None:
-            keys[-1] = node
-        else:
-            stack[-1].value.append((keys[-1], node))
-            keys[-1] = None
-
-    def anchor(event: Any, node: Any) -> None:
-        if event.anchor is not None:
+    while True:
+        # Any: libyaml's events carry its own Mark type, which the stubs do not accept
+        event: Any = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node: Any = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                   style=event.style)
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            if len(stack) >= MAX_NESTING:
+                raise YAMLLoadError(f"invalid YAML: nested deeper than {MAX_NESTING} levels",
+                                    event.start_mark.line + 1)
+            is_sequence = kind is SequenceStartEvent
+            cls = SequenceNode if is_sequence else MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(cls, None, event.implicit)
+            node = cls(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        elif kind is AliasEvent:
+            if event.anchor not in anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            node = anchors[event.anchor]
+        elif kind is DocumentEndEvent:
+            break
+        else:  # SequenceEndEvent or MappingEndEvent: close the innermost collection
+            stack.pop()[0].end_mark = event.end_mark
+            continue
+        if kind is not AliasEvent and event.anchor is not None:
             if event.anchor in anchors:
                 raise yaml.composer.ComposerError(
                     f"found duplicate anchor {event.anchor!r}", None, None, event.start_mark)
             anchors[event.anchor] = node
-
-    while not loader.check_event(events.DocumentEndEvent):
-        # Any: libyaml's events carry its own Mark type, which the stubs do not accept
-        event: Any = loader.get_event()
-        start: Any = event.start_mark
-        end: Any = event.end_mark
-        node: Any
-        if isinstance(event, events.AliasEvent):
-            if event.anchor not in anchors:
-                raise yaml.composer.ComposerError(
-                    None, None, f"found undefined alias {event.anchor!r}", start)
-            attach(anchors[event.anchor])
-        elif isinstance(event, events.ScalarEvent):
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(nodes.ScalarNode, event.value, event.implicit)
-            node = nodes.ScalarNode(tag, event.value, start, end,
-                                    style=event.style)
-            anchor(event, node)
-            attach(node)
-        elif isinstance(event, (events.SequenceStartEvent, events.MappingStartEvent)):
-            if len(stack) >= MAX_NESTING:
-                raise YAMLLoadError(f"invalid YAML: nested deeper than {MAX_NESTING} levels",
-                                    start.line + 1)
-            kind = (nodes.SequenceNode if isinstance(event, events.SequenceStartEvent)
-                    else nodes.MappingNode)
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = loader.resolve(kind, None, event.implicit)
-            node = kind(tag, [], start, None, flow_style=event.flow_style)
-            anchor(event, node)
-            attach(node)
-            stack.append(node)
-            keys.append(None)
-        else:  # SequenceEndEvent or MappingEndEvent
-            stack.pop().end_mark = end
-            keys.pop()
-    loader.get_event()  # DocumentEndEvent
-    if not loader.check_event(events.StreamEndEvent):
-        extra: Any = loader.get_event()
+        # place the node in its parent
+        if not stack:
+            root = node
+        else:
+            top = stack[-1]
+            if top[1]:
+                top[0].value.append(node)
+            elif top[2] is None:
+                top[2] = node
+            else:
+                top[0].value.append((top[2], node))
+                top[2] = None
+        if kind is SequenceStartEvent or kind is MappingStartEvent:
+            stack.append([node, kind is SequenceStartEvent, None])
+    if not loader.check_event(StreamEndEvent):
+        extra: Any = get_event()
         raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                           "but found another document", extra.start_mark)
     return root

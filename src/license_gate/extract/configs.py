@@ -155,22 +155,22 @@ def extract_yaml(text: str, path: str) -> ExtractResult:
     return ExtractResult(tuple(refs))
 
 
-def extract_json(text: str, path: str) -> ExtractResult:
-    data = load_json(text, path)
+def _extract_data(text: str, path: str, load: Any) -> ExtractResult:
+    """JSON and TOML: load the whole document, then look at every mapping in it."""
+    data = load(text, path)
     if isinstance(data, ParseError):
         return ExtractResult(errors=(data,))
     line = _text_line_finder(text)
     refs = [r for mapping in _walk_data(data) for r in _from_mapping(mapping, line, path)]
     return ExtractResult(tuple(refs))
+
+
+def extract_json(text: str, path: str) -> ExtractResult:
+    return _extract_data(text, path, load_json)
 
 
 def extract_toml(text: str, path: str) -> ExtractResult:
-    data = load_toml(text, path)
-    if isinstance(data, ParseError):
-        return ExtractResult(errors=(data,))
-    line = _text_line_finder(text)
-    refs = [r for mapping in _walk_data(data) for r in _from_mapping(mapping, line, path)]
-    return ExtractResult(tuple(refs))
+    return _extract_data(text, path, load_toml)
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
