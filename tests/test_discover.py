@@ -37,6 +37,25 @@ def test_git_ls_files_respects_gitignore(tmp_path: Path) -> None:
     assert displays(tmp_path) == ["requirements.txt", "untracked/uv.lock"]
 
 
+def test_git_prefilter_covers_tracked_and_untracked_files(tmp_path: Path) -> None:
+    """git grep answers for tracked files; untracked ones (not ignored) are checked for
+    the same triggers in Python, so a reference in a new, unstaged file is still found
+    and a trigger-less untracked source is still skipped."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    call = 'm = AutoModel.from_pretrained("org/model")\n'
+    files = {"tracked_ref.py": call, "tracked_plain.py": "x = 1\n", "new_ref.py": call,
+             "new_plain.py": "y = 2\n", "ignored/ref.py": call, "new/conf.yaml": "model: org/m\n",
+             "new/other.yaml": "name: x\n", "new/requirements.txt": "x==1\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / ".gitignore").write_text("ignored/\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "tracked_ref.py", "tracked_plain.py",
+                    ".gitignore"], check=True)
+    assert displays(tmp_path) == ["new/conf.yaml", "new/requirements.txt", "new_ref.py",
+                                  "tracked_ref.py"]
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 def test_symlinks_out_of_the_tree_are_not_read(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
