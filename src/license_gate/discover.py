@@ -70,12 +70,11 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _git_files(directory: Path) -> tuple[list[str], set[str]] | None:
-    """(tracked plus untracked-but-not-ignored files, the untracked ones), or None outside
-    a git work tree."""
+def _git_files(directory: Path) -> list[str] | None:
+    """Tracked plus untracked-but-not-ignored files, or None outside a git work tree."""
     try:
         proc = subprocess.run(
-            ["git", "-C", str(directory), "ls-files", "-z", "-t", "--cached", "--others",
+            ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others",
              "--exclude-standard"],
             capture_output=True, timeout=30, check=False,
         )
@@ -83,70 +82,24 @@ def _git_files(directory: Path) -> tuple[list[str], set[str]] | None:
         return None
     if proc.returncode != 0:
         return None
-    files: list[str] = []
-    untracked: set[str] = set()
-    # each entry is "<status tag> <path>"; "?" marks an untracked file
-    for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if len(entry) > 2:
-            files.append(entry[2:])
-            if entry[0] == "?":
-                untracked.add(entry[2:])
-    return files, untracked
+    return [p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def _start_git_grep(directory: Path, needles: Sequence[str]) -> subprocess.Popen[bytes] | None:
-    """``git grep`` over the tracked files, in one multi-threaded pass, started so that it
-    runs while the file list is read. Reading every source and config file of a large
-    tree in Python only to find that most hold no model reference would cost many times
-    more. Untracked files are left to ``_untracked_with_triggers``: ``--untracked``
-    makes git walk the whole work tree again, a third of the scan on 10,000 files."""
-    args = ["git", "-C", str(directory), "grep", "-l", "-z", "-F", "--no-color"]
+def _git_grep(directory: Path, needles: Sequence[str]) -> set[str] | None:
+    """Files (tracked, or untracked and not ignored) that contain any needle, found by
+    ``git grep`` in one multi-threaded pass; None when git cannot answer. Reading every
+    source and config file of a large tree in Python only to find that most hold no
+    model reference would cost many times more."""
+    args = ["git", "-C", str(directory), "grep", "-l", "-z", "-F", "--untracked", "--no-color"]
     for needle in needles:
         args += ["-e", needle]
     try:
-        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    except OSError:
-        return None
-
-
-def _finish_git_grep(proc: subprocess.Popen[bytes] | None) -> set[str] | None:
-    """The files that contain a needle, or None when git could not answer."""
-    if proc is None:
-        return None
-    try:
-        out, _ = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
+        proc = subprocess.run(args, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
         return None
     if proc.returncode not in (0, 1):  # 1 means "no match", which is an answer
         return None
-    return {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-
-
-def _untracked_with_triggers(directory: Path, untracked: Iterable[str],
-                             needles: Sequence[str]) -> set[str]:
-    """The untracked files that contain a needle (or that cannot be judged by reading,
-    which the walk then handles: symlinks, unreadable or oversized files)."""
-    raw = [n.encode() for n in needles]
-    hits: set[str] = set()
-    for rel in untracked:
-        suffix = rel[rel.rfind("."):].lower()
-        if suffix not in _TRIGGERED_ONLY_SUFFIXES and format_of(rel) not in TRIGGERED_FORMATS:
-            continue  # its format is read whatever it contains
-        path = Path(directory, rel)
-        try:
-            info = path.lstat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-                hits.add(rel)
-                continue
-            data = path.read_bytes()
-        except OSError:
-            hits.add(rel)
-            continue
-        if any(n in data for n in raw):
-            hits.add(rel)
-    return hits
+    return {p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
 
 
 def _walk(directory: Path) -> Iterable[str]:
@@ -162,22 +115,11 @@ def _walk(directory: Path) -> Iterable[str]:
 
 def _candidate_files(directory: Path) -> tuple[Iterable[str], set[str] | None]:
     """(files to consider, files that contain a reference trigger or None if unknown)."""
-    needles = all_triggers()
-    grep = _start_git_grep(directory, needles)
     listed = _git_files(directory)
     if listed is None:
-        if grep is not None:
-            grep.kill()
-            grep.communicate()
         return _walk(directory), None
-    files, untracked = listed
-    kept = [p for p in files if not any(part in SKIP_DIRS for part in p.split("/")[:-1])]
-    triggered = _finish_git_grep(grep)
-    if triggered is not None and untracked:
-        kept_set = set(kept)
-        triggered |= _untracked_with_triggers(directory, (u for u in untracked if u in kept_set),
-                                              needles)
-    return kept, triggered
+    kept = [p for p in listed if not any(part in SKIP_DIRS for part in p.split("/")[:-1])]
+    return kept, _git_grep(directory, all_triggers())
 
 
 def discover(paths: Sequence[str], root: Path) -> Discovery:
