@@ -1,5 +1,6 @@
 """Reproducible benchmarks: ``python bench/run.py`` (``--skip-peers`` skips the side-by-side
-part, ``--reps N`` sets the repetitions). Rewrites the results tables in bench/README.md.
+part and keeps its last tables, ``--reps N`` sets the repetitions). Rewrites the results
+tables in bench/README.md.
 
 Own scenarios run license-gate as installed in the current interpreter, against
 bench/fake_registry.py on 127.0.0.1 with added latency, on generated inputs
@@ -246,13 +247,16 @@ def main() -> None:
                   f"The generated packages carry these licence fields in turn: "
                   + ", ".join(f"`{field}: {value}`" for field, value in LICENSES) + ".", "",
                   *render_tasks(tasks, versions, args.reps)]
-    table = "\n".join(lines) + "\n"
-    print(table)
     readme = HERE / "README.md"
     text = readme.read_text()
     start, end = "<!-- results:start -->", "<!-- results:end -->"
     head, _, rest = text.partition(start)
-    _, _, tail = rest.partition(end)
+    previous, _, tail = rest.partition(end)
+    if args.skip_peers and "\nSide by side:" in previous:
+        # keep the last side-by-side tables rather than dropping them
+        lines += ["", "Side by side:" + previous.split("\nSide by side:", 1)[1].rstrip("\n")]
+    table = "\n".join(lines) + "\n"
+    print(table)
     readme.write_text(f"{head}{start}\n{table}{end}{tail}")
 
 
