@@ -313,9 +313,9 @@ def _exception_matches(exc: PolicyException, result: ResolvedComponent) -> bool:
 def _same_licence(a: str, b: str) -> bool:
     if a == b:
         return True
-    lic = licensing.licensing()
     try:
-        return bool(lic.is_equivalent(a, b))
+        return bool(licensing.licensing().is_equivalent(
+            licensing.parse(a, allow_custom_refs=True), licensing.parse(b, allow_custom_refs=True)))
     except Exception:
         return False
 

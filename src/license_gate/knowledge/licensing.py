@@ -64,11 +64,39 @@ def _index() -> list[dict[str, Any]]:
     return index
 
 
-@lru_cache(maxsize=1)
-def licensing() -> Any:
+def _symbols() -> list[Any]:
+    """One LicenseSymbol per SPDX key of the index, as build_spdx_licensing makes them."""
     import license_expression
 
-    return license_expression.build_spdx_licensing(_index())
+    return [license_expression.LicenseSymbol(
+        key=entry["spdx_license_key"], aliases=entry.get("other_spdx_license_keys", []),
+        is_exception=entry.get("is_exception", False),
+        is_deprecated=entry.get("is_deprecated", False),
+    ) for entry in _index() if entry.get("spdx_license_key")]
+
+
+@lru_cache(maxsize=1)
+def licensing() -> Any:
+    """The licence-expression engine over the bundled index plus our own refs.
+
+    Built without the per-run symbol validation of ``Licensing(symbols)``: the index is
+    package data, validated once by tests (tests/knowledge/test_licensing.py). Expressions
+    are tokenised by the library's simple tokenizer (no key contains a space), which
+    needs only a lowercase key map; ours also maps every alias. That spares building the
+    Aho-Corasick tokenizer, about a third of the start-up this engine costs; see
+    ``_tokenize_simply`` for the two aliases that do contain a space.
+    """
+    import license_expression
+
+    symbols = _symbols()
+    engine = license_expression.Licensing()
+    engine.known_symbols = {symbol.key: symbol for symbol in symbols}
+    lowercase = {symbol.key.lower(): symbol for symbol in symbols}
+    for symbol in symbols:
+        for alias in symbol.aliases:
+            lowercase.setdefault(alias.lower(), symbol)
+    engine.known_symbols_lowercase = lowercase
+    return engine
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +117,19 @@ def category_of(license_id: str) -> str | None:
     return _categories().get(license_id.lower())
 
 
+@lru_cache(maxsize=1)
+def _spaced_aliases() -> tuple[str, ...]:
+    return tuple(alias.lower() for symbol in _symbols() for alias in symbol.aliases
+                 if " " in alias)
+
+
+def _tokenize_simply(expression: str) -> bool:
+    """False when the text holds an alias with a space ("GPL 2.0"): only the library's
+    advanced tokenizer, built on first use, reads those as one licence."""
+    lowered = expression.lower()
+    return not any(alias in lowered for alias in _spaced_aliases())
+
+
 def parse(expression: str, allow_custom_refs: bool = False) -> Any:
     """Parse and validate, returning a license-expression object with canonical keys.
 
@@ -97,7 +138,8 @@ def parse(expression: str, allow_custom_refs: bool = False) -> Any:
     """
     lic = licensing()
     try:
-        parsed = lic.parse(expression, validate=False, strict=False)
+        parsed = lic.parse(expression, validate=False, strict=False,
+                           simple=_tokenize_simply(expression))
     except Exception as exc:  # license-expression raises several parse error types
         raise LicenseParseError(f"not a licence expression: {expression!r} ({exc})") from exc
     if parsed is None:
