@@ -13,6 +13,7 @@ raising. Nesting deeper than MAX_NESTING is an error with its line.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 MAX_DEPTH = 64
@@ -27,7 +28,9 @@ class YAMLLoadError(ValueError):
         self.line = line
 
 
+@lru_cache(maxsize=1)
 def _loader_class() -> Any:
+    """One loader class per process (it was built again for every YAML file)."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
