@@ -189,7 +189,7 @@ def test_example_repository_offline(run_cli) -> None:  # type: ignore[no-untyped
     assert "model huggingface:sentence-transformers/all-mpnet-base-v2  Apache-2.0" in result.out
     assert "checkpoints/reranker" not in result.out
     # honest Llama references: only the facet findings the default profile asks for
-    restricted = ("app/assistant.py:8: warning [ai-restriction] Llama 3.1 Community License: "
+    restricted = ("app/assistant.py:6: warning [ai-restriction] Llama 3.1 Community License: "
                   "user-threshold (700,000,000 monthly active users)")
     assert restricted in result.out
     # relabelled ones: open-washing at the line of the claim
@@ -237,7 +237,7 @@ def test_ai_components_end_to_end_with_fake_hub(tmp_path: Path, fake_hub, run_cl
     ft = comps["pkg:huggingface/acme/support-ft"]
     assert (ft["kind"], ft["ecosystem"], ft["name"], ft["license"]) == (
         "model", "huggingface", "acme/support-ft", "Apache-2.0")
-    assert ft["references"] == [{"path": "app.py", "line": 3}]
+    assert ft["references"] == [{"path": "app.py", "line": 3, "relation": "use"}]
     assert ft["lineage"][0]["parent"] == "meta-llama/Llama-3.1-8B"
     assert ft["lineage"][0]["license"] == "LicenseRef-scancode-llama-3.1-license-2024"
     assert comps["pkg:huggingface/sentence-transformers/all-MiniLM-L6-v2"]["verdict"] == "allowed"

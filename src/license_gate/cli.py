@@ -160,8 +160,10 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
             if item.format not in triggers:
                 triggers[item.format] = triggers_for(item.format)
             wanted = triggers[item.format]
-            if wanted is not None and not any(t in raw for t in wanted):
-                continue
+            if wanted is not None:
+                lowered = raw.lower()
+                if not any(t in lowered for t in wanted):
+                    continue
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             if item.format in DEPENDENCY_FORMATS:
@@ -262,6 +264,10 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     references = extracted.references
     packages = [r for r in references if r.ecosystem == "pypi"]
     ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
+    if policy.mentions == "ignore":
+        from license_gate.model import Relation
+
+        ai_refs = [r for r in ai_refs if r.relation is not Relation.MENTION]
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
     notes = list(policy.notes) + extracted.skipped + resolver.notes

@@ -19,6 +19,7 @@ from license_gate.extract import (
     BINARY_FORMATS,
     DEPENDENCY_FORMATS,
     TRIGGERED_FORMATS,
+    TRIGGERED_ONLY_SUFFIXES,
     all_triggers,
     format_of,
 )
@@ -33,11 +34,6 @@ SKIP_DIRS = frozenset({
     "build", "dist", "vendor", "_vendor", "third_party", ".eggs",
 })
 
-
-# Suffixes that only triggered formats use: a file with one of them and no trigger can be
-# dropped before its format is even worked out.
-_TRIGGERED_ONLY_SUFFIXES = frozenset({".py", ".ipynb", ".json", ".yaml", ".yml", ".sh", ".bash",
-                                      ".zsh", ".mk"})
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ def _git_grep(directory: Path, needles: Sequence[str]) -> set[str] | None:
     ``git grep`` in one multi-threaded pass; None when git cannot answer. Reading every
     source and config file of a large tree in Python only to find that most hold no
     model reference would cost many times more."""
-    args = ["git", "-C", str(directory), "grep", "-l", "-z", "-F", "--untracked", "--no-color"]
+    args = ["git", "-C", str(directory), "grep", "-l", "-z", "-F", "-i", "--untracked", "--no-color"]
     for needle in needles:
         args += ["-e", needle]
     try:
@@ -170,7 +166,7 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
             for rel in files:
                 # Most files of a large tree: sources and configs without any trigger.
                 if (triggered is not None and rel not in triggered
-                        and rel[rel.rfind("."):].lower() in _TRIGGERED_ONLY_SUFFIXES):
+                        and rel[rel.rfind("."):].lower() in TRIGGERED_ONLY_SUFFIXES):
                     continue
                 fmt = format_of(rel)
                 if fmt is None or (triggered is not None and fmt in TRIGGERED_FORMATS

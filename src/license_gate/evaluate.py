@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from license_gate.knowledge import licensing, terms
@@ -28,6 +28,7 @@ from license_gate.model import (
     Finding,
     LineageHop,
     ParseError,
+    Relation,
     Report,
     Resolution,
     ResolvedComponent,
@@ -519,6 +520,49 @@ def _project_claim_findings(policy: Policy, claims: Sequence[Claim],
     return out
 
 
+_CAP = {"error": Severity.ERROR, "warn": Severity.WARNING, "info": Severity.INFO}
+_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+# A published target's own claim and lineage are the repository's statement: never capped.
+_PUBLISH_KEEPS = frozenset({"open-washing", "lineage-drift"})
+
+
+def _cap_mentions(policy: Policy, findings: list[Finding], results: list[ComponentResult]
+                  ) -> tuple[list[Finding], list[ComponentResult]]:
+    """Components only mentioned (docs, comments) or only published to are reported at
+    the severity ``ai.mentions`` allows; ``ignore`` drops them. A component that any
+    place uses is judged in full."""
+    relation = {r.component.purl: r.resolved.relation for r in results}
+    if all(rel is Relation.USE for rel in relation.values()):
+        return findings, results
+    if policy.mentions == "ignore":
+        gone = {purl for purl, rel in relation.items() if rel is Relation.MENTION}
+        findings = [f for f in findings if f.component not in gone]
+        results = [r for r in results if r.component.purl not in gone]
+        cap = Severity.INFO
+    else:
+        cap = _CAP[policy.mentions]
+    capped: list[Finding] = []
+    for finding in findings:
+        rel = relation.get(finding.component or "")
+        if rel is None or rel is Relation.USE or _RANK[finding.severity] <= _RANK[cap] or (
+                rel is Relation.PUBLISH and finding.rule in _PUBLISH_KEEPS):
+            capped.append(finding)
+            continue
+        capped.append(replace(finding, severity=cap, message=f"{finding.message} "
+                              f"({rel.value} only: ai.mentions is {policy.mentions})"))
+    still = {f.component for f in capped if f.severity is not Severity.INFO}
+    adjusted: list[ComponentResult] = []
+    for result in results:
+        if result.resolved.relation is not Relation.USE and result.component.purl not in still \
+                and result.verdict in (Verdict.DENIED, Verdict.WARNED):
+            result = replace(result, verdict=Verdict.ALLOWED)
+        elif result.resolved.relation is not Relation.USE and cap is Severity.WARNING \
+                and result.verdict is Verdict.DENIED:
+            result = replace(result, verdict=Verdict.WARNED)
+        adjusted.append(result)
+    return capped, adjusted
+
+
 def evaluate(
     policy: Policy,
     resolved: Sequence[ResolvedComponent],
@@ -602,6 +646,7 @@ def evaluate(
             f.message for f in blocking)
         results.append(ComponentResult(result, verdict, detail, decision.chosen))
 
+    findings, results = _cap_mentions(policy, findings, results)
     findings.extend(_project_claim_findings(policy, project_claims, results))
 
     for index, exc in enumerate(policy.exceptions):

@@ -35,12 +35,33 @@ class Verdict(str, enum.Enum):
     ALLOWED = "allowed"
 
 
+class Relation(str, enum.Enum):
+    """What a model or dataset reference does for the repository."""
+
+    USE = "use"  # loaded, pulled, served or trained on when the code runs: gated
+    PUBLISH = "publish"  # a target the repository pushes to (push_to_hub, hub_model_id)
+    MENTION = "mention"  # docs, comments, commented-out config: reported, gated per ai.mentions
+
+
+class Role(str, enum.Enum):
+    """A constant followed to where it is used keeps both places."""
+
+    LITERAL = "literal"  # the line where the id is written
+    USE = "use"  # the line where the constant holding it reaches a model
+
+
 @dataclass(frozen=True, order=True)
 class Place:
-    """Where something was said: a repository-relative path and a 1-based line."""
+    """Where something was said: a repository-relative path and a 1-based line.
+
+    Model and dataset references also say what the place does (``relation``) and whether
+    the id is written there or only reaches a call there (``role``); both stay None for
+    packages, policies and findings."""
 
     path: str
     line: int | None = None
+    relation: Relation | None = None
+    role: Role | None = None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
@@ -82,6 +103,10 @@ class Reference:
     # For a local model (a card, a GGUF, a Modelfile): the models it derives from, as
     # (ecosystem, name, relation) triples.
     bases: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def relation(self) -> Relation:
+        return self.place.relation or Relation.USE
 
 
 @dataclass(frozen=True)
@@ -214,6 +239,15 @@ class ResolvedComponent:
     version_evidence: Evidence | None = None
     claims: tuple[Claim, ...] = ()
     lineage: tuple[LineageHop, ...] = ()
+
+    @property
+    def relation(self) -> Relation:
+        """The strongest thing any reference does: one use makes the component a use."""
+        found = {p.relation or Relation.USE for p in self.places} or {Relation.USE}
+        for relation in (Relation.USE, Relation.PUBLISH, Relation.MENTION):
+            if relation in found:
+                return relation
+        return Relation.USE  # pragma: no cover - the loop always returns
 
 
 @dataclass(frozen=True)

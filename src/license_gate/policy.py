@@ -29,11 +29,13 @@ _TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exce
 # Rules a policy can lock: exact keys, or a section that locks every key under it.
 _LOCKABLE = ("unknown", "licenses.default", "licenses.osi-approved", "licenses.allow",
              "licenses.deny", "licenses.categories", "ai.open-washing", "ai.lineage",
-             "ai.restrictions", "context", "exceptions")
-_STRICTNESS = {"error": 2, "warn": 1, "allow": 0, "ignore": 0, None: 0}
+             "ai.mentions", "ai.restrictions", "context", "exceptions")
+_STRICTNESS = {"error": 3, "warn": 2, "info": 1, "allow": 0, "ignore": 0, None: 0}
 _LICENSE_KEYS = {"allow", "deny", "categories", "default", "osi-approved"}
-_AI_KEYS = {"restrictions", "open-washing", "lineage"}
+_AI_KEYS = {"restrictions", "open-washing", "lineage", "mentions"}
 RULE_ACTIONS = ("error", "warn", "ignore")
+# How a model or dataset that is only mentioned (docs, comments) is reported.
+MENTION_ACTIONS = ("error", "warn", "info", "ignore")
 _CONTEXT_KEYS = {"commercial", "monthly-active-users", "annual-revenue-usd", "regions", "military"}
 _EXCEPTION_KEYS = {"component", "versions", "license", "reason", "expires", "owner"}
 
@@ -83,6 +85,7 @@ class Policy:
     restrictions: Mapping[str, str] = field(default_factory=dict)
     open_washing: str = "error"
     lineage: str = "error"
+    mentions: str = "info"  # error | warn | info | ignore for mention-only components
     context: Context = field(default_factory=Context)
     exceptions: tuple[PolicyException, ...] = ()
     sources: tuple[str, ...] = ()
@@ -296,6 +299,9 @@ def _ai(raw: Any, file: str, lines: _Lines) -> dict[str, Any]:
     for key in ("open-washing", "lineage"):
         if key in section:
             out[key] = _choice(section[key], RULE_ACTIONS, file, f"ai.{key}", lines.get("ai", key))
+    if "mentions" in section:
+        out["mentions"] = _choice(section["mentions"], MENTION_ACTIONS, file, "ai.mentions",
+                                  lines.get("ai", "mentions"))
     if "restrictions" in section:
         restrictions = section["restrictions"] or {}
         if not isinstance(restrictions, dict):
@@ -504,7 +510,7 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
     origins: dict[str, Place] = {}
     osi_approved: str | None = None
     restrictions: dict[str, str] = {}
-    rules = {"open-washing": "error", "lineage": "error"}
+    rules = {"open-washing": "error", "lineage": "error", "mentions": "info"}
     context: dict[str, Any] = {}
     locks: dict[str, Place] = {}
     for layer in layers:
@@ -529,7 +535,7 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
             key = f"ai.restrictions.{facet}"
             if _STRICTNESS[action] < _STRICTNESS[restrictions.get(facet, "warn")]:
                 refuse(key, key, line, f"loosens {key} to {action}")
-        for rule in ("open-washing", "lineage"):
+        for rule in ("open-washing", "lineage", "mentions"):
             if rule in values and _STRICTNESS[values[rule]] < _STRICTNESS[rules[rule]]:
                 refuse(f"ai.{rule}", f"ai.{rule}", layer.lines.get("ai", rule),
                        f"loosens ai.{rule} to {values[rule]}")
@@ -581,6 +587,7 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
         unknown=unknown, allow=tuple(allow), deny=tuple(deny), categories=categories,
         default=default, exceptions=tuple(exceptions), osi_approved=osi_approved,
         restrictions=restrictions, open_washing=rules["open-washing"], lineage=rules["lineage"],
+        mentions=rules["mentions"],
         context=Context(
             commercial=context.get("commercial"),
             monthly_active_users=context.get("monthly-active-users"),

@@ -50,8 +50,6 @@ subprocess.run(["git", "clone", "https://github.com/huggingface/transformers"])
 subprocess.run(["docker", "run", "ghcr/image:tag"])
 url = "https://example.com/org/repo"
 repo = "pytorch/pytorch"
-client.chat.completions.create(model="gpt-4o")
-litellm.completion(model="openai/gpt-4o")
 name = f"{org}/{model}"
 AutoModel.from_pretrained(name)
 '''
@@ -73,8 +71,11 @@ def test_python_positives() -> None:
     assert ("ollama", "gemma2:latest", "model", 22) in got
     assert ("huggingface", "mistralai/Mistral-7B-Instruct-v0.3", "model", 23) in got
     assert ("ollama", "llama3.2:latest", "model", 24) in got
-    llama = next(r for r in result.references if r.name.startswith("meta-llama"))
-    assert llama.revision == "0123456789abcdef0123456789abcdef01234567"
+    # the constant is reported where it is written and where it reaches the call
+    llama = [r for r in result.references if r.name.startswith("meta-llama")]
+    assert {(r.place.line, r.place.role.value if r.place.role else None) for r in llama} >= {
+        (11, "literal"), (12, "use")}
+    assert "0123456789abcdef0123456789abcdef01234567" in {r.revision for r in llama}
 
 
 def test_python_look_alikes_are_not_models() -> None:
@@ -139,9 +140,13 @@ def test_yaml_config() -> None:
         ("huggingface", "meta-llama/Llama-3.2-1B", "model", 2),
         ("huggingface", "HuggingFaceH4/ultrachat_200k", "dataset", 5),
         ("huggingface", "tatsu-lab/alpaca", "dataset", 8),
-        ("huggingface", "acme/my-finetune", "model", 14),
+        ("openai", "gpt-4o", "model", 10),
         ("ollama", "llama3.1:70b", "model", 12),
+        ("huggingface", "acme/my-finetune", "model", 14),
     ]
+    relations = {r.name: r.relation.value for r in configs.extract(YAML, "train.yaml").references}
+    assert relations["acme/my-finetune"] == "publish"
+    assert relations["meta-llama/Llama-3.2-1B"] == "use"
 
 
 def test_json_and_toml_configs() -> None:
@@ -157,8 +162,8 @@ def test_json_and_toml_configs() -> None:
 def test_yaml_anchor_flood_is_linear_and_bad_yaml_reported() -> None:
     flood = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "model: org/name\n"
-    assert names(configs.extract(flood, "lol.yaml")) == [("huggingface", "org/name", "model", 10)]
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)) + "model: acme/base-7b\n"
+    assert names(configs.extract(flood, "lol.yaml")) == [("huggingface", "acme/base-7b", "model", 10)]
     result = configs.extract("model: [unclosed\n", "bad.yaml")
     assert result.errors and result.errors[0].place.path == "bad.yaml"
 
@@ -226,5 +231,6 @@ docker run org/image:tag
         ("ollama", "qwen2.5:7b", "model", 4),
         ("ollama", "mistral:latest", "model", 4),
         ("huggingface", "Qwen/Qwen2.5-7B-Instruct", "model", 5),
-        ("huggingface", "mistralai/Mistral-7B-Instruct-v0.3", "model", 6),
+        # a continued command is reported where its id is written, not where it starts
+        ("huggingface", "mistralai/Mistral-7B-Instruct-v0.3", "model", 7),
     ]

@@ -1,6 +1,9 @@
 """Extractors: one module per input format, each a pure function from file text to
-references. This module only knows which file names belong to which format, so that
-discovery can run without importing any parser."""
+references. This module holds one record per format (``FORMATS``), and every table the
+other stages need (which files discovery keeps, which are binary, which a prefilter may
+skip) is derived from those records, so a new format is one module plus one record.
+Nothing here imports a parser: discovery runs on a large tree without them.
+"""
 
 from __future__ import annotations
 
@@ -12,38 +15,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from license_gate.extract.interface import Extractor, FileExtractor
-
-# format name -> module under license_gate.extract that defines ``extract``
-_MODULES = {
-    "requirements": "requirements",
-    "pyproject": "pyproject",
-    "uv-lock": "uv_lock",
-    "poetry-lock": "poetry_lock",
-    "pylock": "pylock",
-    "pipfile-lock": "pipfile_lock",
-    "python": "python_source",
-    "notebook": "notebook",
-    "config": "configs",
-    "workflow": "workflow",
-    "model-card": "model_card",
-    "modelfile": "modelfile",
-    "script": "scripts",
-    "gguf": "gguf",
-    "safetensors": "safetensors",
-}
-
-# Formats read from the file itself (only a bounded header), not as text.
-BINARY_FORMATS = frozenset({"gguf", "safetensors"})
-# Dependency files must be read; a reference scan of other files is opportunistic, so an
-# oversized one is skipped with a note rather than failing the run.
-DEPENDENCY_FORMATS = frozenset({"requirements", "pyproject", "uv-lock", "poetry-lock", "pylock",
-                                "pipfile-lock"})
-
-_NOT_CONFIG = frozenset({"package.json", "package-lock.json", "composer.lock", "tsconfig.json",
-                         ".license-gate.yaml", ".license-gate.yml", ".pre-commit-config.yaml",
-                         ".pre-commit-hooks.yaml", "action.yml", "action.yaml"})
-_SCRIPT_NAMES = frozenset({"Dockerfile", "Containerfile", "Makefile", "GNUmakefile", "makefile"})
-_CARD_NAMES = frozenset({"readme.md", "model_card.md", "modelcard.md", "dataset_card.md"})
 
 
 @dataclass(frozen=True)
@@ -67,24 +38,58 @@ class _Name:
         return self.parts[-2] if len(self.parts) > 1 else ""
 
 
+@dataclass(frozen=True)
+class FormatSpec:
+    """Everything the pipeline knows about one input format.
+
+    ``role`` is ``dependency`` (must be read, an oversized file is an error),
+    ``reference`` (scanned for model references; oversized files are skipped with a note)
+    or ``binary`` (a bounded header is read from the file itself). ``triggered`` formats
+    are parsed only when their bytes contain one of the module's ``TRIGGERS``
+    (case-insensitively), which lets a whole-tree prefilter skip most files.
+    ``suffixes`` and ``names`` are what a file must have for ``matches`` to be worth
+    asking; ``prefixes`` covers names like ``Dockerfile.gpu``.
+    """
+
+    name: str
+    module: str
+    matches: Callable[[_Name], bool]
+    role: str = "reference"
+    triggered: bool = False
+    suffixes: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+
+_NOT_CONFIG = frozenset({"package.json", "package-lock.json", "composer.lock", "tsconfig.json",
+                         ".license-gate.yaml", ".license-gate.yml", ".pre-commit-config.yaml",
+                         ".pre-commit-hooks.yaml", "action.yml", "action.yaml"})
+_SCRIPT_NAMES = frozenset({"Dockerfile", "Containerfile", "Makefile", "GNUmakefile", "makefile"})
+_CARD_NAMES = frozenset({"readme.md", "model_card.md", "modelcard.md", "dataset_card.md"})
+_CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml"})
+_SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".mk", ".dockerfile"})
+
+
 def _is_workflow(p: _Name) -> bool:
     return (len(p.parts) >= 3 and p.parts[-3] == ".github" and p.parts[-2] == "workflows"
             and p.suffix in (".yml", ".yaml"))
 
 
-def _is_config(p: _Name) -> bool:
-    return p.suffix in (".yaml", ".yml", ".json", ".toml") and p.name not in _NOT_CONFIG
-
-
 def _is_script(p: _Name) -> bool:
     name = p.name
-    return (name in _SCRIPT_NAMES or name.startswith("Dockerfile.") or name.endswith(".dockerfile")
-            or p.suffix in (".sh", ".bash", ".zsh", ".mk"))
+    return (name in _SCRIPT_NAMES or name.startswith(("Dockerfile.", "Containerfile."))
+            or name.endswith(".dockerfile") or p.suffix in (".sh", ".bash", ".zsh", ".mk"))
 
 
 def _is_modelfile(p: _Name) -> bool:
     name = p.name
     return name == "Modelfile" or name.startswith("Modelfile.") or name.endswith(".Modelfile")
+
+
+def _is_env(p: _Name) -> bool:
+    # .env, .env.example, .env.local, app.env; not .envrc or environment.yml
+    name = p.name
+    return name == ".env" or name.startswith(".env.") or (p.suffix == ".env" and name != ".env")
 
 
 def _is_requirements(p: _Name) -> bool:
@@ -95,77 +100,106 @@ def _is_requirements(p: _Name) -> bool:
     return "requirements" in name or p.parent.lower() == "requirements"
 
 
-_MATCHERS: list[tuple[str, Callable[[_Name], bool]]] = [
-    ("pyproject", lambda p: p.name == "pyproject.toml"),
-    ("uv-lock", lambda p: p.name == "uv.lock"),
-    ("poetry-lock", lambda p: p.name == "poetry.lock"),
+# Order matters: the first record that matches a file decides its format.
+FORMATS: tuple[FormatSpec, ...] = (
+    FormatSpec("pyproject", "pyproject", lambda p: p.name == "pyproject.toml", "dependency",
+               names=frozenset({"pyproject.toml"})),
+    FormatSpec("uv-lock", "uv_lock", lambda p: p.name == "uv.lock", "dependency",
+               names=frozenset({"uv.lock"})),
+    FormatSpec("poetry-lock", "poetry_lock", lambda p: p.name == "poetry.lock", "dependency",
+               names=frozenset({"poetry.lock"})),
     # PEP 751: pylock.toml or pylock.<name>.toml
-    ("pylock", lambda p: fnmatch.fnmatchcase(p.name, "pylock.toml")
-     or fnmatch.fnmatchcase(p.name, "pylock.*.toml")),
-    ("pipfile-lock", lambda p: p.name == "Pipfile.lock"),
-    ("requirements", _is_requirements),
-    ("python", lambda p: p.suffix == ".py"),
-    ("notebook", lambda p: p.suffix == ".ipynb"),
-    ("gguf", lambda p: p.suffix == ".gguf"),
-    ("safetensors", lambda p: p.suffix == ".safetensors"),
-    ("modelfile", _is_modelfile),
-    ("model-card", lambda p: p.name.lower() in _CARD_NAMES),
-    ("workflow", _is_workflow),
-    ("script", _is_script),
-    ("config", _is_config),
-]
+    FormatSpec("pylock", "pylock", lambda p: fnmatch.fnmatchcase(p.name, "pylock.toml")
+               or fnmatch.fnmatchcase(p.name, "pylock.*.toml"), "dependency",
+               suffixes=frozenset({".toml"})),
+    FormatSpec("pipfile-lock", "pipfile_lock", lambda p: p.name == "Pipfile.lock", "dependency",
+               names=frozenset({"Pipfile.lock"})),
+    FormatSpec("requirements", "requirements", _is_requirements, "dependency",
+               suffixes=frozenset({".txt", ".in"})),
+    FormatSpec("python", "python_source", lambda p: p.suffix == ".py", triggered=True,
+               suffixes=frozenset({".py"})),
+    FormatSpec("notebook", "notebook", lambda p: p.suffix == ".ipynb", triggered=True,
+               suffixes=frozenset({".ipynb"})),
+    FormatSpec("gguf", "gguf", lambda p: p.suffix == ".gguf", "binary",
+               suffixes=frozenset({".gguf"})),
+    FormatSpec("safetensors", "safetensors", lambda p: p.suffix == ".safetensors", "binary",
+               suffixes=frozenset({".safetensors"})),
+    FormatSpec("modelfile", "modelfile", _is_modelfile, names=frozenset({"Modelfile"}),
+               prefixes=("Modelfile",), suffixes=frozenset({".modelfile"})),
+    FormatSpec("model-card", "model_card", lambda p: p.name.lower() in _CARD_NAMES,
+               suffixes=frozenset({".md"})),
+    FormatSpec("markdown", "markdown", lambda p: p.suffix in (".md", ".mdx"), triggered=True,
+               suffixes=frozenset({".md", ".mdx"})),
+    FormatSpec("env", "env_file", _is_env, triggered=True, names=frozenset({".env"}),
+               prefixes=(".env.",), suffixes=frozenset({".env"})),
+    FormatSpec("workflow", "workflow", _is_workflow, triggered=True,
+               suffixes=frozenset({".yml", ".yaml"})),
+    FormatSpec("script", "scripts", _is_script, triggered=True, names=_SCRIPT_NAMES,
+               prefixes=("Dockerfile", "Containerfile"), suffixes=_SCRIPT_SUFFIXES),
+    FormatSpec("config", "configs",
+               lambda p: p.suffix in _CONFIG_SUFFIXES and p.name not in _NOT_CONFIG,
+               triggered=True, suffixes=_CONFIG_SUFFIXES),
+)
 
-FORMATS = tuple(_MODULES)
-
-
-_INTERESTING_SUFFIXES = frozenset({
-    ".txt", ".in", ".toml", ".lock", ".py", ".ipynb", ".gguf", ".safetensors", ".md", ".yml",
-    ".yaml", ".json", ".sh", ".bash", ".zsh", ".mk", ".dockerfile", ".modelfile",
-})
+_BY_NAME = {spec.name: spec for spec in FORMATS}
+FORMAT_NAMES = tuple(_BY_NAME)
+BINARY_FORMATS = frozenset(s.name for s in FORMATS if s.role == "binary")
+# Dependency files must be read; a reference scan of other files is opportunistic, so an
+# oversized one is skipped with a note rather than failing the run.
+DEPENDENCY_FORMATS = frozenset(s.name for s in FORMATS if s.role == "dependency")
+# Formats whose files can hold a reference only if they contain one of their TRIGGERS.
+TRIGGERED_FORMATS = frozenset(s.name for s in FORMATS if s.triggered)
+_SUFFIXES = frozenset().union(*(s.suffixes for s in FORMATS))
+_NAMES = frozenset().union(*(s.names for s in FORMATS))
+_PREFIXES = tuple(p for s in FORMATS for p in s.prefixes)
+# Suffixes only triggered formats use: a file with one of them and no trigger can be
+# dropped before its format is even worked out.
+TRIGGERED_ONLY_SUFFIXES = frozenset(
+    suffix for suffix in _SUFFIXES
+    if all(s.triggered for s in FORMATS if suffix in s.suffixes)
+    and suffix not in (".md",))  # a README.md may be a model card, which is not triggered
 
 
 def format_of(path: str) -> str | None:
     """The input format a file name implies, or None when we do not read it."""
     p = _Name.of(path.replace("\\", "/"))
     # Most files in a large tree have no format; rule them out first.
-    if (p.suffix not in _INTERESTING_SUFFIXES and p.name not in _SCRIPT_NAMES
-            and p.name != "Pipfile.lock" and not p.name.startswith(("Modelfile", "Dockerfile"))):
+    if p.suffix not in _SUFFIXES and p.name not in _NAMES and not p.name.startswith(_PREFIXES):
         return None
-    for fmt, matches in _MATCHERS:
-        if matches(p):
-            return fmt
+    for spec in FORMATS:
+        if spec.matches(p):
+            return spec.name
     return None
 
 
+def _module(fmt: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(f"license_gate.extract.{_BY_NAME[fmt].module}")
+
+
 def triggers_for(fmt: str) -> tuple[bytes, ...] | None:
-    """Byte strings at least one of which a file of this format must contain to hold a
-    reference; None when every file must be parsed. Checking them on the raw bytes lets a
-    large tree be skimmed without decoding or parsing what cannot matter."""
-    module = importlib.import_module(f"license_gate.extract.{_MODULES[fmt]}")
-    triggers = getattr(module, "TRIGGERS", None)
-    return tuple(t.encode() for t in triggers) if triggers else None
-
-
-# Formats whose files can hold a reference only if they contain one of their TRIGGERS.
-TRIGGERED_FORMATS = frozenset({"python", "notebook", "config", "workflow", "script"})
+    """Lowercase byte strings at least one of which a file of this format must contain
+    (case-insensitively) to hold a reference; None when every file must be parsed.
+    Checking them on the raw bytes lets a large tree be skimmed without decoding or
+    parsing what cannot matter."""
+    if not _BY_NAME[fmt].triggered:
+        return None
+    triggers = getattr(_module(fmt), "TRIGGERS", None)
+    return tuple(t.lower().encode() for t in triggers) if triggers else None
 
 
 def all_triggers() -> tuple[str, ...]:
     """Every trigger of every triggered format, for a whole-tree prefilter."""
     found: dict[str, None] = {}
     for fmt in sorted(TRIGGERED_FORMATS):
-        module = importlib.import_module(f"license_gate.extract.{_MODULES[fmt]}")
-        found.update(dict.fromkeys(module.TRIGGERS))
+        found.update(dict.fromkeys(t.lower() for t in _module(fmt).TRIGGERS))
     return tuple(found)
 
 
 def extractor_for(fmt: str) -> Extractor:
-    module = importlib.import_module(f"license_gate.extract.{_MODULES[fmt]}")
-    extract: Extractor = module.extract
+    extract: Extractor = _module(fmt).extract
     return extract
 
 
 def file_extractor_for(fmt: str) -> FileExtractor:
-    module = importlib.import_module(f"license_gate.extract.{_MODULES[fmt]}")
-    extract: FileExtractor = module.extract_file
+    extract: FileExtractor = _module(fmt).extract_file
     return extract

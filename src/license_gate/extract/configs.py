@@ -1,106 +1,136 @@
-"""Model and dataset references in YAML, JSON and TOML configuration files.
+"""Model and dataset references in YAML, JSON and TOML configuration files, Docker
+Compose files included.
 
-Only values under these keys count, and only when the value looks like a Hub id
-(``owner/name``) or an Ollama name with a tag: training and serving configs put output
-and checkpoint directories under other keys, and those fail the id test anyway
-(``output/run1`` starts with a local directory name; ``./ckpt`` is a path).
+Every scalar is judged by ``extract.literals`` with the key it sits under as its name:
+any key whose words say model, tokenizer, dataset, checkpoint, repo id or embedding
+(``model_name_or_path``, ``embedding_hf_model_name``, ``llm_hf_repo_id``...). A key that
+says nothing (``path``, ``name``, ``id``) takes its meaning from the nearest enclosing key
+that does (``datasets: [{path: org/x}]``); a key that says something else (``output_dir``,
+``template``, ``image``) rules its value out. Ollama library names count without a tag
+when the file or the enclosing section is about Ollama.
 
-A ``license`` key next to a model key is kept as a claim about that model.
+Also read: ``${VAR:-default}`` defaults inside values; Compose ``environment:`` entries
+(``KEY=value`` or a mapping) and the commands in ``command:``/``entrypoint:``; keys that
+are themselves ids under a dataset key (``dataset_mixer: {org/data: 0.5}``); commented-out
+``key: value`` lines, as mentions. A ``license`` key beside a model key is kept as a claim
+about that model.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from license_gate.extract._common import line_of, load_json, load_toml
-from license_gate.extract._ids import is_hub_id, is_ollama_name, ollama_name
+from license_gate.extract import literals
+from license_gate.extract._common import load_json, load_toml
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import Claim, ExtractResult, Kind, ParseError, Place, Reference
+from license_gate.extract.literals import Candidate, Context
+from license_gate.model import Claim, ExtractResult, Kind, ParseError, Place, Reference, Relation
 
-MODEL_KEYS = frozenset({
-    "model_name_or_path", "pretrained_model_name_or_path", "base_model", "model_id", "model",
-    "model_name", "tokenizer_name", "tokenizer_name_or_path", "base_model_name_or_path",
-    "teacher_model", "reward_model", "ref_model", "hub_model_id",
-})
-DATASET_KEYS = frozenset({"dataset_name", "datasets", "dataset", "dataset_mixer", "dataset_id"})
-TRIGGERS = tuple(sorted(MODEL_KEYS | DATASET_KEYS))
-
-
-def _classify(value: str, kind: Kind) -> Reference | None:
-    """A Reference without a place, or None when the value is not a model id."""
-    value = value.strip()
-    if value.startswith("hf.co/"):
-        value = value.removeprefix("hf.co/").split(":", 1)[0]
-    if is_hub_id(value):
-        return Reference("huggingface", value, Place(""), kind=kind)
-    # A bare Ollama name only when it has a tag (``llama3.1:8b``): untagged bare words
-    # under "model:" are too often API model names ("gpt-4o") or class names.
-    if kind is Kind.MODEL and ":" in value and "/" not in value and is_ollama_name(value):
-        return Reference("ollama", ollama_name(value), Place(""), kind=kind)
-    return None
+TRIGGERS = literals.TRIGGERS
+_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}]*)\}")
+_ENV_ENTRY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+_COMMENTED = re.compile(r"^\s*#+\s*-?\s*[\"']?([A-Za-z_][\w.-]*)[\"']?\s*[:=]\s*[\"']?([^\s\"'#,]+)")
+_COMMAND_KEYS = frozenset({"command", "entrypoint", "run", "cmd", "args", "script"})
+MAX_DEPTH = 64
 
 
-def _values(key: str, value: Any) -> Iterator[tuple[str, Kind]]:
-    kind = Kind.DATASET if key in DATASET_KEYS else Kind.MODEL
-    if isinstance(value, str):
-        yield value, kind
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                yield item, kind
-            elif isinstance(item, dict):
-                for sub in ("path", "name", "id", "dataset_name", "repo_id"):
-                    if isinstance(item.get(sub), str):
-                        yield item[sub], kind
-                        break
-    elif isinstance(value, dict) and key in ("dataset_mixer", "datasets"):
-        # dataset_mixer: {"org/data": 0.5, ...}: the keys are the datasets
-        for name in value:
-            if isinstance(name, str):
-                yield name, kind
+def _name_for(key: str, section: str) -> str:
+    """The name a value is judged by: its own key, unless that says nothing."""
+    found = set(literals.words(key))
+    if found & (literals.MODEL_WORDS | literals.DATASET_WORDS | literals.NEGATIVE_WORDS):
+        return key
+    return section
 
 
-def _from_mapping(mapping: dict[str, Any], line: Any, path: str) -> list[Reference]:
-    refs: list[Reference] = []
-    claim_value = mapping.get("license") if isinstance(mapping.get("license"), str) else None
-    for key, value in mapping.items():
-        if not isinstance(key, str) or key not in MODEL_KEYS | DATASET_KEYS:
-            continue
-        for text, kind in _values(key, value):
-            ref = _classify(text, kind)
-            if ref is None:
+class _Collector:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.ollama = "ollama" in text.lower()
+        self.dataset_file = "dataset" in path.rsplit("/", 1)[-1].lower()
+        self.refs: list[Reference] = []
+        self.seen: set[tuple[str, str, int | None]] = set()
+
+    def judge(self, value: str, name: str, section: str = "") -> Candidate | None:
+        candidate = literals.judge(value, Context(name=name, section=section, ollama=self.ollama))
+        if candidate is not None and self.dataset_file and candidate.kind is Kind.MODEL and not \
+                set(literals.words(name)) & (literals.MODEL_WORDS - {"hub"}):
+            # dataset_info.json: {"alpaca": {"hf_hub_url": "org/x"}} lists datasets
+            candidate = Candidate(candidate.ecosystem, candidate.name, Kind.DATASET)
+        return candidate
+
+    def add(self, candidate: Candidate | None, line: int | None, name: str = "",
+            claims: tuple[Claim, ...] = (), relation: Relation = Relation.USE) -> None:
+        if candidate is None:
+            return
+        key = (candidate.ecosystem, candidate.name, line)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        if name in literals.PUBLISH_NAMES and relation is Relation.USE:
+            relation = Relation.PUBLISH
+        self.refs.append(Reference(candidate.ecosystem, candidate.name,
+                                   Place(self.path, line, relation), kind=candidate.kind,
+                                   claims=claims if candidate.kind is Kind.MODEL else ()))
+
+    def scalar(self, value: str, key: str, section: str, line: int | None,
+               claims: tuple[Claim, ...] = ()) -> None:
+        name = _name_for(key, section)
+        if key.lower() in _COMMAND_KEYS and (" " in value.strip() or "\n" in value):
+            self.command(value, line)
+            return
+        for var, default in _DEFAULT.findall(value):
+            self.add(self.judge(default, name if literals.name_says(name) else var, section),
+                     line, name)
+        entry = _ENV_ENTRY.match(value.strip())
+        if entry is not None and key.lower() in ("environment", "env", "args", "build_args"):
+            self.scalar(entry.group(2), entry.group(1), section, line)
+            return
+        if "${" in value:
+            return
+        if "huggingface.co/" in value or "hf.co/" in value:
+            for _, candidate in literals.urls_in(value):
+                self.add(candidate, line, name)
+            if " " in value.strip():
+                return
+        if not name:
+            return
+        self.add(self.judge(value, name, section), line, name, claims)
+
+    def command(self, value: str, line: int | None) -> None:
+        from license_gate.extract import scripts
+
+        for offset, physical in enumerate(value.split("\n")):
+            where = line + offset if line is not None and "\n" in value else line
+            for ref in scripts.scan_line(physical, Place(self.path, where), ollama=self.ollama):
+                self.add(Candidate(ref.ecosystem, ref.name, ref.kind), ref.place.line or where)
+
+    def comments(self, text: str) -> None:
+        """``# model: org/x`` is a commented-out alternative: a mention."""
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.lstrip()
+            if not stripped.startswith("#"):
                 continue
-            place = Place(path, line(key, text))
-            claims: tuple[Claim, ...] = ()
-            if claim_value and kind is Kind.MODEL:
-                claims = (Claim(claim_value, Place(path, line("license", claim_value)), "config license"),)
-            refs.append(Reference(ref.ecosystem, ref.name, place, kind=ref.kind, claims=claims))
-    return refs
+            for _, candidate in literals.prose(stripped):
+                self.add(candidate, number, relation=Relation.MENTION)
+            match = _COMMENTED.match(stripped)
+            if match is not None:
+                self.add(self.judge(match.group(2), match.group(1)), number,
+                         relation=Relation.MENTION)
 
 
-def _walk_data(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 64:
-        return
-    if isinstance(data, dict):
-        yield data
-        for value in data.values():
-            yield from _walk_data(value, depth + 1)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _walk_data(item, depth + 1)
-
-
-def _text_line_finder(text: str):  # type: ignore[no-untyped-def]
-    def line(key: str, value: str) -> int | None:
-        return line_of(text, value) or line_of(text, key)
-    return line
+def _claim(mapping: dict[str, Any], line_of: Any, path: str) -> tuple[Claim, ...]:
+    value = mapping.get("license")
+    if isinstance(value, str) and value.strip():
+        return (Claim(value, Place(path, line_of("license", value)), "config license"),)
+    return ()
 
 
 def extract_yaml(text: str, path: str) -> ExtractResult:
     import yaml
 
-    from license_gate.yamlsafe import YAMLLoadError, compose, walk
+    from license_gate.yamlsafe import YAMLLoadError, compose
 
     try:
         root = compose(text)
@@ -108,61 +138,123 @@ def extract_yaml(text: str, path: str) -> ExtractResult:
         return ExtractResult(errors=(ParseError(Place(path, exc.line), str(exc)),))
     except RecursionError:
         return ExtractResult(errors=(ParseError(Place(path, None), "invalid YAML: nested too deeply"),))
-    refs: list[Reference] = []
-    for _, _, node in walk(root):
-        if not isinstance(node, yaml.MappingNode):
+    out = _Collector(path, text)
+    seen: set[int] = set()
+    # (node, the key it sits under, the nearest enclosing key that says something, depth)
+    stack: list[tuple[Any, str, str, int]] = [(root, "", "", 0)]
+    while stack:
+        node, key, section, depth = stack.pop()
+        if node is None or depth > MAX_DEPTH or id(node) in seen:
             continue
-        # Build a shallow mapping of this node with each scalar's line, without
-        # constructing the whole document (anchor floods stay linear).
-        mapping: dict[str, Any] = {}
-        lines: dict[tuple[str, str], int] = {}
-        key_lines: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if isinstance(node.value, str) and key:
+                out.scalar(node.value, key, section, node.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            if key.lower() in _COMMAND_KEYS and all(isinstance(i, yaml.ScalarNode) for i in node.value):
+                # command: ["vllm", "serve", "org/x"]: one command line, found at each item
+                words = [i.value for i in node.value]
+                from license_gate.extract import scripts
+
+                for ref in scripts.scan_line(" ".join(shell_quote(w) for w in words),
+                                             Place(path, None), ollama=out.ollama):
+                    item = next((i for i in node.value if ref.name.split(":")[0] in i.value),
+                                node.value[0] if node.value else None)
+                    line = item.start_mark.line + 1 if item is not None else None
+                    out.add(Candidate(ref.ecosystem, ref.name, ref.kind), line)
                 continue
-            key = key_node.value
-            key_lines[key] = key_node.start_mark.line + 1
-            if isinstance(value_node, yaml.ScalarNode):
-                mapping[key] = value_node.value
-                lines[(key, value_node.value)] = value_node.start_mark.line + 1
-            elif isinstance(value_node, yaml.SequenceNode):
-                items: list[Any] = []
-                for item in value_node.value:
-                    if isinstance(item, yaml.ScalarNode):
-                        items.append(item.value)
-                        lines[(key, item.value)] = item.start_mark.line + 1
-                    elif isinstance(item, yaml.MappingNode):
-                        sub = {k.value: v.value for k, v in item.value
-                               if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
-                        items.append(sub)
-                        for _, v in item.value:
-                            if isinstance(v, yaml.ScalarNode):
-                                lines[(key, v.value)] = v.start_mark.line + 1
-                mapping[key] = items
-            elif isinstance(value_node, yaml.MappingNode) and key in ("dataset_mixer", "datasets"):
-                sub_keys: dict[str, None] = {}
-                for k, _ in value_node.value:
-                    if isinstance(k, yaml.ScalarNode):
-                        sub_keys[k.value] = None
-                        lines[(key, k.value)] = k.start_mark.line + 1
-                mapping[key] = sub_keys
+            for item in reversed(node.value):
+                stack.append((item, key, section, depth + 1))
+        elif isinstance(node, yaml.MappingNode):
+            inner_section = _name_for(key, section) if key else section
+            scalars = {k.value: v for k, v in node.value
+                       if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+            claims: tuple[Claim, ...] = ()
+            if "license" in scalars:
+                licence = scalars["license"]
+                claims = (Claim(licence.value, Place(path, licence.start_mark.line + 1),
+                                "config license"),)
+            ids_as_keys = literals.name_says(key) is not None if key else False
+            for key_node, value_node in reversed(node.value):
+                if not isinstance(key_node, yaml.ScalarNode) or not isinstance(key_node.value, str):
+                    continue
+                sub = key_node.value
+                if ids_as_keys and "/" in sub:
+                    out.scalar(sub, key, section, key_node.start_mark.line + 1)
+                if isinstance(value_node, yaml.ScalarNode) and claims and sub != "license":
+                    out.scalar(value_node.value, sub, inner_section,
+                               value_node.start_mark.line + 1, claims)
+                    continue
+                stack.append((value_node, sub, inner_section, depth + 1))
+    out.comments(text)
+    return ExtractResult(tuple(out.refs))
 
-        def line(key: str, value: str, lines: dict[tuple[str, str], int] = lines,
-                 key_lines: dict[str, int] = key_lines) -> int | None:
-            return lines.get((key, value)) or key_lines.get(key)
 
-        refs.extend(_from_mapping(mapping, line, path))
-    return ExtractResult(tuple(refs))
+def shell_quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
+class _Lines:
+    """Lines of values in a JSON or TOML text, handed out in document order so repeated
+    values land on their own lines (the loaders keep no positions)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.cursor: dict[str, int] = {}
+
+    def find(self, key: str, value: str) -> int | None:
+        start = self.cursor.get(value, 0)
+        quoted = (f'"{value}"', f"'{value}'")
+        for index in range(start, len(self.lines)):
+            if any(q in self.lines[index] for q in quoted):
+                self.cursor[value] = index + 1
+                return index + 1
+        for index, line in enumerate(self.lines):
+            if value in line:
+                return index + 1
+        return None
+
+
+def _walk_data(data: Any, key: str = "", section: str = "", depth: int = 0
+               ) -> Iterator[tuple[str, str, str, dict[str, Any] | None]]:
+    """(value, key, section, the mapping holding it) for every string in a document."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(data, str):
+        yield data, key, section, None
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk_data(item, key, section, depth + 1)
+    elif isinstance(data, dict):
+        inner = _name_for(key, section) if key else section
+        ids_as_keys = literals.name_says(key) is not None if key else False
+        for sub, value in data.items():
+            if not isinstance(sub, str):
+                continue
+            if ids_as_keys and "/" in sub:
+                yield sub, key, section, None
+            if isinstance(value, str):
+                yield value, sub, inner, data
+            else:
+                yield from _walk_data(value, sub, inner, depth + 1)
 
 
 def _extract_data(text: str, path: str, load: Any) -> ExtractResult:
-    """JSON and TOML: load the whole document, then look at every mapping in it."""
+    """JSON and TOML: load the whole document, then judge every string in it."""
     data = load(text, path)
     if isinstance(data, ParseError):
         return ExtractResult(errors=(data,))
-    line = _text_line_finder(text)
-    refs = [r for mapping in _walk_data(data) for r in _from_mapping(mapping, line, path)]
-    return ExtractResult(tuple(refs))
+    out = _Collector(path, text)
+    lines = _Lines(text)
+    for value, key, section, mapping in _walk_data(data):
+        if not key:
+            continue
+        claims = _claim(mapping, lines.find, path) if mapping is not None and key != "license" \
+            and "license" in mapping else ()
+        out.scalar(value, key, section, lines.find(key, value), claims)
+    return ExtractResult(tuple(out.refs))
 
 
 def extract_json(text: str, path: str) -> ExtractResult:
@@ -174,7 +266,7 @@ def extract_toml(text: str, path: str) -> ExtractResult:
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    if not any(trigger in text for trigger in TRIGGERS):
+    if not literals.may_hold_reference(text):
         return ExtractResult()
     lowered = path.lower()
     if lowered.endswith(".json"):

@@ -38,6 +38,14 @@ def front_matter(text: str) -> tuple[str, int] | None:
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
+    from license_gate.extract import markdown
+
+    body = markdown.extract(text, path)
+    card = _card(text, path)
+    return ExtractResult(card.references + body.references, card.errors + body.errors)
+
+
+def _card(text: str, path: str) -> ExtractResult:
     found = front_matter(text)
     if found is None:
         return ExtractResult()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from license_gate.extract import literals
 from license_gate.extract._ids import is_hub_id, is_ollama_name, ollama_name
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import Claim, ExtractResult, Kind, ParseError, Place, Reference
@@ -53,6 +54,11 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
                     bases.append(("huggingface", hub, "quantized"))
             elif target.lower().endswith(".gguf") or target.startswith((".", "/", "~")):
                 bases.append(("file", target, "base"))
+                # A GGUF inside a Hub cache (models--org--name/snapshots/...) came from org/name.
+                cached = literals.from_cache_dir(target)
+                if cached is not None:
+                    refs.append(Reference("huggingface", cached.name, place, kind=Kind.MODEL))
+                    bases.append(("huggingface", cached.name, "quantized"))
             elif is_ollama_name(target):
                 name_tag = ollama_name(target)
                 refs.append(Reference("ollama", name_tag, place, kind=Kind.MODEL))

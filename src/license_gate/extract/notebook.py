@@ -1,15 +1,18 @@
-"""Jupyter notebooks: code cells are read with the Python rules, ``!`` and ``%`` shell lines
-with the script rules, and every line is mapped back to its line in the ``.ipynb`` file."""
+"""Jupyter notebooks: the code cells are read together as one module with the Python
+rules (so a constant set in one cell and used in another is followed), ``!`` and ``%``
+shell lines with the script rules, markdown cells as prose that only mentions; every
+line is mapped back to its line in the ``.ipynb`` file."""
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
-from license_gate.extract import python_source, scripts
+from license_gate.extract import literals, markdown, python_source, scripts
 from license_gate.extract._common import load_json
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import ExtractResult, ParseError, Place, Reference
+from license_gate.model import ExtractResult, ParseError, Place, Reference, Relation
 
 
 def _cell_lines(source: Any) -> list[str]:
@@ -41,11 +44,11 @@ class _FileLines:
         return None
 
 
-TRIGGERS = (*python_source.TRIGGERS, *scripts.TRIGGERS)
+TRIGGERS = literals.TRIGGERS
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    if not any(t in text for t in TRIGGERS):
+    if not literals.may_hold_reference(text):
         return ExtractResult()
     notebook = load_json(text, path, "notebook JSON")
     if isinstance(notebook, ParseError):
@@ -53,26 +56,50 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         return ExtractResult(errors=(ParseError(Place(path, 1), "not a notebook: no 'cells' list"),))
+    ollama = "ollama" in text.lower()
     finder = _FileLines(text)
     refs: list[Reference] = []
     errors: list[ParseError] = []
+    module_lines: list[str] = []
+    module_map: list[int] = []
     for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if not isinstance(cell, dict):
             continue
         lines = _cell_lines(cell.get("source"))
         file_lines = [finder.find(line) or 0 for line in lines]
+        if cell.get("cell_type") == "markdown":
+            found = markdown.scan(lines, path, file_lines)
+            refs.extend(found)
+            continue
+        if cell.get("cell_type") != "code" or (lines and lines[0].lstrip().startswith("%%")):
+            continue  # a cell magic (%%bash, %%capture...) is not Python
         python_lines: list[str] = []
         for line, file_line in zip(lines, file_lines, strict=True):
             stripped = line.lstrip()
             if stripped.startswith(("!", "%")):
-                refs.extend(scripts.scan_line(stripped.lstrip("!%"), Place(path, file_line or None)))
+                refs.extend(scripts.scan_line(stripped.lstrip("!%"), Place(path, file_line or None),
+                                              ollama=ollama))
                 python_lines.append("")  # keep line numbers aligned for ast
             else:
                 python_lines.append(line)
         source = "\n".join(python_lines)
-        if not any(t in source for t in python_source.TRIGGERS):
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError) as exc:
+            bad: int | None = getattr(exc, "lineno", None)
+            at = (file_lines[bad - 1] or None) if bad and 0 < bad <= len(file_lines) else None
+            errors.append(ParseError(Place(path, at), f"Python syntax error: "
+                                     f"{getattr(exc, 'msg', None) or exc}"))
             continue
-        result = python_source.scan_source(source, path, file_lines)
+        except (RecursionError, MemoryError):
+            errors.append(ParseError(Place(path, None), "Python source nested too deeply to parse"))
+            continue
+        module_lines.extend(python_lines)
+        module_map.extend(file_lines)
+    if module_lines:
+        # The cells that parse, read as the one module the kernel runs them as.
+        result = python_source.scan_source("\n".join(module_lines), path, module_map,
+                                           relation=Relation.USE, ollama=ollama)
         refs.extend(result.references)
         errors.extend(result.errors)
     return ExtractResult(tuple(refs), tuple(errors))

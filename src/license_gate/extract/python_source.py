@@ -1,173 +1,627 @@
 """Model and dataset references in Python source, read with ``ast`` and never run.
 
-Only strings that reach a known loading call count, which is what keeps precision high:
+Literal-first: every string literal of the module is judged by its context
+(``extract.literals``), so an id counts wherever real code keeps it:
 
-- ``X.from_pretrained(id, revision=...)`` on any class (transformers Auto*, tokenizers,
-  diffusers pipelines, PeftModel, llama-cpp's ``Llama.from_pretrained(repo_id=...)``);
-  the first argument that is a string is the id, so ``PeftModel.from_pretrained(base,
-  "org/adapter")`` finds the adapter;
-- ``pipeline(task, model=..., tokenizer=...)``;
-- ``hf_hub_download`` / ``snapshot_download`` (``repo_id=``, ``repo_type=``);
-- ``load_dataset(path)``, except format builders (``json``, ``csv``...) and paths;
-- ``SentenceTransformer("name")``, where a bare name means ``sentence-transformers/name``;
-- vLLM ``LLM(model=...)``;
-- the ollama client, ``ollama.chat(model=...)``, ``ollama.pull(...)``, and functions
-  imported from it;
-- any call's ``model=`` string with a LiteLLM provider prefix ``huggingface/`` or
-  ``ollama/`` (``ollama_chat/``).
+- passed to a loading call (``*.from_pretrained``, ``pipeline``, ``load_dataset``,
+  ``hf_hub_download``, ``SentenceTransformer``, ``ChatOllama``, ``HuggingFaceEmbeddings``,
+  the ollama client...) or to any call's ``model=``/``repo_id=``/``dataset=``... keyword;
+- bound to a name that says model or dataset: a variable, class attribute, dataclass,
+  pydantic or attrs field default, function parameter default, dict key, argparse
+  option (``default=``/``choices=``), an env var read with a default
+  (``os.getenv("LLM_MODEL", "...")``), the left side of ``x or "..."``;
+- an element of a list, tuple, set or dict so bound (tables of supported models);
+- a command line built in Python (``["vllm", "serve", "org/x"]``, ``"--model org/x"``);
+- a Hub URL or a Hub cache directory (``models--org--name``) anywhere.
 
-Arguments may be string literals or names bound to string literals in the same file
-(``MODEL_ID = "..."``); f-strings and computed values are not guessed at.
+A name bound to a literal and passed on to a loading call is followed, within its own
+scope (a function's local never binds a same-named name elsewhere), across the cells of
+a notebook, and one hop into a module of the repository it is imported from; both the
+literal's line and the call's line are kept. Comments, docstrings and help strings are
+read with the same rules, and what they name is a *mention*.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
-from license_gate.extract._ids import DATASET_BUILDERS, is_hub_id, is_ollama_name, ollama_name
+from license_gate.extract import literals
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import ExtractResult, Kind, ParseError, Place, Reference
+from license_gate.extract.literals import Candidate, Context
+from license_gate.model import ExtractResult, ParseError, Place, Reference, Relation, Role
 
-_OLLAMA_FUNCS = {"chat", "generate", "pull", "embeddings", "embed", "show", "create", "push", "copy"}
-_LITELLM_PREFIXES = {"huggingface/": "huggingface", "ollama/": "ollama", "ollama_chat/": "ollama"}
-
-
-def _index(tree: ast.AST) -> tuple[dict[str, str], list[ast.AST], list[ast.Call]]:
-    """One walk over the tree: names bound to string literals (the last binding wins),
-    import statements, and every call in source order."""
-    constants: dict[str, str] = {}
-    imports: list[ast.AST] = []
-    calls: list[ast.Call] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            value = node.value
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        constants[target.id] = value.value
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            imports.append(node)
-    calls.sort(key=lambda c: (c.lineno, c.col_offset))
-    return constants, imports, calls
+_GET_CALLS = frozenset({"getenv", "get", "setdefault", "environ_get", "pop"})
+_FIELD_CALLS = frozenset({"field", "Field", "attrib", "ib", "Option", "Argument", "PrivateAttr",
+                          "Parameter", "Param"})
+_MESSAGE_CALLS = frozenset({"print", "info", "debug", "warning", "warn", "error", "exception",
+                            "critical", "log", "echo", "secho", "write", "markdown", "caption",
+                            "title", "header", "subheader", "text"})
+_HELP_KEYWORDS = frozenset({"help", "description", "usage", "epilog", "doc", "docstring",
+                            "title", "label", "placeholder", "info"})
+_COMMAND_WORDS = re.compile(r"(?:^|\s)(?:--[\w-]+|ollama\s+(?:pull|run)|vllm\s+serve|"
+                            r"(?:huggingface-cli|hf)\s+download)(?:[\s=]|$)")
+_OLLAMA_FUNCS = frozenset({"chat", "generate", "pull", "embeddings", "embed", "show", "create",
+                           "push", "copy", "delete"})
+# Loading calls whose id may be any positional argument: PeftModel.from_pretrained(base, id).
+_ANY_POSITION = frozenset({"from_pretrained", "load_adapter"})
+# Keywords that carry a loading call's id without saying model or dataset.
+_CALL_ID_KEYWORDS = frozenset({"repo_id", "path", "pretrained_model_name_or_path",
+                               "model_name_or_path", "model_id", "model_path"})
+_CODE_PREFIX = re.compile(r"^\s*(?:>>>|\.\.\.|\$|In \[\d*\]:)\s?")
 
 
-class _Visitor:
-    def __init__(self, path: str, constants: dict[str, str], line_map: list[int] | None) -> None:
+@dataclass
+class _Scope:
+    constants: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (value, line)
+
+
+def _callee(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _target_name(target: ast.expr) -> str:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript):
+        key = target.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return _target_name(target.value)
+    return ""
+
+
+def _str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _option_name(call: ast.Call) -> str:
+    """argparse's dest-like name: the longest ``--option`` among the positional strings."""
+    names = [s for s in (_str(a) for a in call.args) if s]
+    longs = [n for n in names if n.startswith("--")]
+    chosen = max(longs, key=len) if longs else (names[0] if names else "")
+    dest = next((_str(k.value) for k in call.keywords if k.arg == "dest"), None)
+    return dest or chosen.lstrip("-")
+
+
+def _neutral(name: str) -> bool:
+    """A name that says nothing either way (``label``, ``default``): its container's
+    context still applies."""
+    found = set(literals.words(name))
+    return not (found & (literals.MODEL_WORDS | literals.DATASET_WORDS | literals.NEGATIVE_WORDS))
+
+
+class _Scanner:
+    def __init__(self, path: str, line_map: list[int] | None, relation: Relation,
+                 ollama: bool, read_include: ReadInclude | None, line_offset: int = 0) -> None:
         self.path = path
-        self.constants = constants
         self.line_map = line_map
-        self.ollama_modules: set[str] = {"ollama"}
-        self.ollama_functions: set[str] = set()
+        self.relation = relation
+        self.ollama = ollama
+        self.read_include = read_include
+        self.line_offset = line_offset
         self.refs: list[Reference] = []
+        self.seen: set[tuple[str, str, int | None, Relation, Role | None]] = set()
+        self.scopes: list[_Scope] = [_Scope()]
+        self.functions: list[str] = []
+        self.imports: dict[str, tuple[str, int, str]] = {}  # local name -> (module, level, name)
+        self.revision: str | None = None  # the revision= of the loading call being read
+        self.source_lines: list[str] = []  # the raw lines, for strings with continuations
+        self.sections: list[str] = []  # enclosing class names
+        self.ollama_names: set[str] = {"ollama"}  # modules, clients and functions of ollama
 
-    def place(self, node: ast.AST) -> Place:
-        line = getattr(node, "lineno", None)
-        if line is not None and self.line_map is not None:
-            line = (self.line_map[line - 1] or None) if 0 < line <= len(self.line_map) else None
-        return Place(self.path, line)
+    # -- places -------------------------------------------------------------------------
+    def line(self, number: int | None) -> int | None:
+        if number is None:
+            return None
+        number += self.line_offset
+        if self.line_map is not None:
+            return (self.line_map[number - 1] or None) if 0 < number <= len(self.line_map) else None
+        return number
 
-    def text(self, node: ast.expr | None) -> str | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.Name):
-            return self.constants.get(node.id)
+    def add(self, candidate: Candidate, line: int | None, relation: Relation | None = None,
+            role: Role | None = None, path: str | None = None, raw: bool = False) -> None:
+        relation = relation or self.relation
+        where = line if raw else self.line(line)
+        # The line an id is written on is one place, whether it was found there or by
+        # following a constant back to it; following only names its role.
+        key = (candidate.ecosystem, candidate.name, where, relation,
+               Role.USE if role is Role.USE else None)
+        if key in self.seen:
+            if role is Role.LITERAL:
+                for index, ref in enumerate(self.refs):
+                    if (ref.ecosystem, ref.name, ref.place.line, ref.place.relation) == key[:4] \
+                            and ref.place.role is None and ref.place.path == (path or self.path):
+                        self.refs[index] = replace(ref, place=replace(ref.place, role=role))
+            return
+        self.seen.add(key)
+        self.refs.append(Reference(
+            candidate.ecosystem, candidate.name,
+            Place(path or self.path, where, relation, role), kind=candidate.kind,
+            revision=self.revision if candidate.ecosystem == "huggingface" else None))
+
+    def context(self, name: str = "", call: str = "", section: str = "") -> Context:
+        section = section or (self.sections[-1] if self.sections else "")
+        return Context(name=name, call=call, section=section, ollama=self.ollama)
+
+    # -- literals -----------------------------------------------------------------------
+    def literal(self, node: ast.Constant, ctx: Context) -> None:
+        value = node.value
+        assert isinstance(value, str)
+        relation = self.relation
+        if ctx.call in literals.PUBLISH_CALLS or ctx.name in literals.PUBLISH_NAMES:
+            relation = Relation.MENTION if relation is Relation.MENTION else Relation.PUBLISH
+        if "\n" in value or " " in value.strip():
+            end = getattr(node, "end_lineno", None) or node.lineno
+            if end > node.lineno and self.source_lines:
+                # A backslash-newline inside the string joins lines in the value; read the
+                # lines as written so every id keeps its own line.
+                value = "\n".join(self.source_lines[node.lineno - 1:end])
+            self.free_text(value, node.lineno, ctx)
+            return
+        candidate = literals.judge(value, ctx)
+        if candidate is not None:
+            self.add(candidate, node.lineno, relation)
+
+    def free_text(self, text: str, first_line: int, ctx: Context) -> None:
+        """A string with spaces: a command line when it has flags, else prose. Prose only
+        mentions; a command built in code is a use."""
+        message = (ctx.name in _HELP_KEYWORDS or ctx.call in _MESSAGE_CALLS
+                   or self.relation is Relation.MENTION)
+        relation = Relation.MENTION if message else self.relation
+        for offset, line in enumerate(text.split("\n")):
+            number = first_line + offset
+            for _, candidate in literals.urls_in(line):
+                self.add(candidate, number, relation)
+            cache = literals.from_cache_dir(line) if "--" in line else None
+            if cache is not None:
+                self.add(cache, number, relation)
+            if _COMMAND_WORDS.search(line):
+                from license_gate.extract import scripts
+
+                for ref in scripts.scan_line(line.strip().rstrip("\\"), Place(self.path, None),
+                                             ollama=self.ollama):
+                    self.add(Candidate(ref.ecosystem, ref.name, ref.kind), number, relation)
+            elif message:
+                self.code_in_text(line, number)
+            if message:
+                for _, candidate in literals.prose(line):
+                    self.add(candidate, number, Relation.MENTION)
+
+    def code_in_text(self, line: str, number: int) -> None:
+        """A line of a docstring, comment or help text that is itself code (an example)."""
+        stripped = _CODE_PREFIX.sub("", line).strip()
+        if not stripped or not any(c in stripped for c in "(=") or len(stripped) > 400:
+            return
+        try:
+            tree = ast.parse(stripped)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        inner = _Scanner(self.path, None, Relation.MENTION, self.ollama, None)
+        inner.visit_module(tree)
+        for ref in inner.refs:
+            self.add(Candidate(ref.ecosystem, ref.name, ref.kind), number, Relation.MENTION)
+
+    # -- names bound to literals ----------------------------------------------------------
+    def lookup(self, name: str) -> tuple[str, int] | None:
+        for scope in reversed(self.scopes):
+            if name in scope.constants:
+                return scope.constants[name]
         return None
 
-    def keyword(self, call: ast.Call, *names: str) -> str | None:
-        for kw in call.keywords:
-            if kw.arg in names:
-                return self.text(kw.value)
-        return None
-
-    def add(self, call: ast.Call, ecosystem: str, name: str, kind: Kind, revision: str | None) -> None:
-        self.refs.append(Reference(ecosystem, name, self.place(call), kind=kind, revision=revision))
-
-    def add_hub(self, call: ast.Call, value: str | None, kind: Kind = Kind.MODEL,
-                allow_bare: bool = True) -> None:
-        if value is None:
+    def follow(self, node: ast.expr, ctx: Context) -> None:
+        """A name passed where an id goes: report the literal it is bound to, at the
+        literal's line, and the use at the call's line."""
+        if not isinstance(node, ast.Name):
             return
-        value = value.strip()
-        if value.startswith(tuple(_LITELLM_PREFIXES)):
-            self.add_prefixed(call, value)
-            return
-        if is_hub_id(value, allow_bare=allow_bare):
-            self.add(call, "huggingface", value, kind, self.keyword(call, "revision"))
-
-    def add_prefixed(self, call: ast.Call, value: str) -> None:
-        for prefix, ecosystem in _LITELLM_PREFIXES.items():
-            if value.startswith(prefix):
-                rest = value[len(prefix):]
-                if ecosystem == "huggingface" and is_hub_id(rest):
-                    self.add(call, "huggingface", rest, Kind.MODEL, None)
-                elif ecosystem == "ollama" and is_ollama_name(rest):
-                    self.add(call, "ollama", ollama_name(rest), Kind.MODEL, None)
+        bound = self.lookup(node.id)
+        path, raw = None, False
+        if bound is None and node.id in self.imports:
+            found = self.imported(node.id)
+            if found is None:
                 return
-
-    def imports(self, nodes: list[ast.AST]) -> None:
-        for node in nodes:
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name == "ollama":
-                        self.ollama_modules.add(alias.asname or "ollama")
-            elif isinstance(node, ast.ImportFrom) and node.module == "ollama":
-                for alias in node.names:
-                    if alias.name in _OLLAMA_FUNCS:
-                        self.ollama_functions.add(alias.asname or alias.name)
-
-    def call(self, call: ast.Call) -> None:
-        func = call.func
-        attr = func.attr if isinstance(func, ast.Attribute) else None
-        name = func.id if isinstance(func, ast.Name) else None
-        callee = attr or name or ""
-        strings = [self.text(a) for a in call.args]
-
-        if attr == "from_pretrained":
-            value = self.keyword(call, "pretrained_model_name_or_path", "model_id", "repo_id")
-            if value is None:
-                value = next((s for s in strings if s is not None), None)
-            self.add_hub(call, value)
-        elif callee == "pipeline":
-            self.add_hub(call, self.keyword(call, "model") or (strings[1] if len(strings) > 1 else None))
-            self.add_hub(call, self.keyword(call, "tokenizer"))
-        elif callee in ("hf_hub_download", "snapshot_download"):
-            repo_type = self.keyword(call, "repo_type") or "model"
-            value = self.keyword(call, "repo_id") or (strings[0] if strings else None)
-            if repo_type in ("model", "dataset"):
-                kind = Kind.DATASET if repo_type == "dataset" else Kind.MODEL
-                self.add_hub(call, value, kind, allow_bare=kind is Kind.MODEL)
-        elif callee == "load_dataset":
-            value = self.keyword(call, "path") or (strings[0] if strings else None)
-            if value is not None and value.strip().lower() not in DATASET_BUILDERS:
-                self.add_hub(call, value, Kind.DATASET)
-        elif callee == "SentenceTransformer":
-            value = self.keyword(call, "model_name_or_path") or (strings[0] if strings else None)
-            if value is not None and "/" not in value and is_hub_id(value, allow_bare=True):
-                value = f"sentence-transformers/{value}"
-            self.add_hub(call, value)
-        elif callee == "LLM":
-            self.add_hub(call, self.keyword(call, "model") or (strings[0] if strings else None))
-        elif self._is_ollama_call(func):
-            value = self.keyword(call, "model") or (strings[0] if strings else None)
-            if value is not None and is_ollama_name(value.strip()):
-                self.add(call, "ollama", ollama_name(value), Kind.MODEL, None)
+            value, line, path = found
+            raw = True
+        elif bound is None:
             return
         else:
-            model = self.keyword(call, "model")
-            if model is not None and model.startswith(tuple(_LITELLM_PREFIXES)):
-                self.add_prefixed(call, model)
+            value, line = bound
+        candidate = literals.judge(value, ctx)
+        if candidate is None:
+            return
+        self.add(candidate, line, role=Role.LITERAL, path=path, raw=raw)
+        self.add(candidate, node.lineno, role=Role.USE)
 
-    def _is_ollama_call(self, func: ast.expr) -> bool:
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            return func.value.id in self.ollama_modules and func.attr in _OLLAMA_FUNCS
-        return isinstance(func, ast.Name) and func.id in self.ollama_functions
+    def imported(self, name: str) -> tuple[str, int, str] | None:
+        """(value, line, display path) of a string constant a repository module defines."""
+        if self.read_include is None:
+            return None
+        module, level, original = self.imports[name]
+        parts = module.split(".") if module else []
+        base = "/".join([".."] * (level - 1)) if level > 1 else "."
+        candidates = [f"{base}/{'/'.join(parts)}.py", f"{base}/{'/'.join(parts)}/__init__.py"]
+        if level == 0:  # an absolute import of a module beside the file, or a package of it
+            candidates = [f"./{'/'.join(parts)}.py", f"./{'/'.join(parts[1:])}.py"] if parts else []
+        for target in candidates:
+            try:
+                display, text = self.read_include(target)
+            except (OSError, ValueError):
+                continue
+            if len(text) > 1_000_000:
+                return None
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            value: tuple[str, int, str] | None = None
+            for stmt in tree.body:
+                if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                    text_value = _str(stmt.value)
+                    if text_value is not None and any(
+                            isinstance(t, ast.Name) and t.id == original for t in targets):
+                        value = (text_value, stmt.value.lineno if stmt.value else stmt.lineno,
+                                 display)
+            return value
+        return None
+
+    def bind_scope(self, body: list[ast.stmt]) -> _Scope:
+        """Names bound to string literals in one scope (nested functions and classes are
+        scopes of their own). The last binding wins, as a reader would assume."""
+        scope = _Scope()
+        stack: list[ast.AST] = list(reversed(body))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                value = _str(node.value)
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if value is not None and node.value is not None:
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            scope.constants[target.id] = (value, node.value.lineno)
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    stack.append(child)
+        return scope
+
+    # -- the walk -----------------------------------------------------------------------
+    def visit_module(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    self.imports[alias.asname or alias.name] = (node.module or "", node.level,
+                                                                alias.name)
+                    if node.module == "ollama" or (node.module or "").endswith("ollama"):
+                        self.ollama = True
+                        self.ollama_names.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "ollama":
+                        self.ollama = True
+                        self.ollama_names.add(alias.asname or "ollama")
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                    and _callee(node.value.func) in ("Client", "AsyncClient"):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        self.ollama_names.add(target.id)
+        self.scopes = [self.bind_scope(tree.body)]
+        self.body(tree.body, self.context())
+
+    def body(self, statements: list[ast.stmt], ctx: Context) -> None:
+        for index, stmt in enumerate(statements):
+            if index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+                    and isinstance(stmt.value.value, str):
+                self.docstring(stmt.value)
+                continue
+            self.visit(stmt, ctx)
+
+    def docstring(self, node: ast.Constant) -> None:
+        saved, self.relation = self.relation, Relation.MENTION
+        try:
+            assert isinstance(node.value, str)
+            self.free_text(node.value, node.lineno, self.context(name="doc"))
+        finally:
+            self.relation = saved
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                self.literal(node, ctx)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            name = next((n for n in (_target_name(t) for t in targets) if n), "")
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    self.visit(target, self.context())
+            if node.value is not None:
+                self.visit(node.value, self.context(name=name or ctx.name, section=ctx.section))
+        elif isinstance(node, ast.Call):
+            self.call(node, ctx)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                key_text = _str(key)
+                if key is not None:
+                    self.visit(key, ctx)
+                inner = ctx if key_text is None or _neutral(key_text) else self.context(
+                    name=key_text, section=ctx.name or ctx.section)
+                self.visit(value, inner)
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            self.sequence(node.elts, ctx)
+        elif isinstance(node, (ast.BoolOp,)):
+            for value in node.values:
+                self.visit(value, ctx)
+        elif isinstance(node, ast.IfExp):
+            self.visit(node.test, self.context())
+            self.visit(node.body, ctx)
+            self.visit(node.orelse, ctx)
+        elif isinstance(node, ast.Compare):
+            if any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+                # "llama" in model_name tests a substring; the literal is no id
+                for child in (node.left, *node.comparators):
+                    if not isinstance(child, ast.Constant):
+                        self.visit(child, self.context())
+                return
+            names = [_target_name(n) for n in (node.left, *node.comparators)]
+            name = next((n for n in names if n), "")
+            for child in (node.left, *node.comparators):
+                self.visit(child, self.context(name=name) if name else self.context())
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(node)
+        elif isinstance(node, ast.ClassDef):
+            for base in (*node.bases, *node.decorator_list):
+                self.visit(base, self.context())
+            for class_keyword in node.keywords:
+                self.visit(class_keyword, self.context())
+            self.scopes.append(self.bind_scope(node.body))
+            self.sections.append(node.name)
+            self.body(node.body, self.context(section=node.name))
+            self.sections.pop()
+            self.scopes.pop()
+        elif isinstance(node, ast.Return) and node.value is not None:
+            self.visit(node.value, self.context(name=self.functions[-1] if self.functions else ""))
+        elif isinstance(node, ast.JoinedStr):
+            parts = "".join(_str(v) or " " for v in node.values)
+            if _COMMAND_WORDS.search(parts) or "huggingface.co" in parts or "hf.co/" in parts:
+                self.free_text(parts, node.lineno, ctx)
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    self.visit(value.value, self.context())
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            if isinstance(node.value.value, str):  # a bare string statement: prose
+                self.docstring(node.value)
+        elif isinstance(node, ast.keyword):
+            self.visit(node.value, self.context(name=node.arg or ""))
+        else:
+            for sub_node in ast.iter_child_nodes(node):
+                self.visit(sub_node, self.context())
+
+    def sequence(self, elements: list[ast.expr], ctx: Context) -> None:
+        """Elements share their container's context; in an argument list, an element after
+        a ``--flag`` is that flag's value."""
+        previous: str | None = None
+        for element in elements:
+            element_ctx = ctx
+            if previous is not None and previous.startswith("-") and len(previous) > 1:
+                flag = previous.lstrip("-").split("=", 1)[0]
+                element_ctx = self.context(name=flag)
+            text = _str(element)
+            if text is not None and text.startswith("-") and "=" in text:
+                flag, _, value = text.lstrip("-").partition("=")
+                candidate = literals.judge(value, self.context(name=flag))
+                if candidate is not None:
+                    self.add(candidate, element.lineno)
+            else:
+                self.visit(element, element_ctx)
+            if element_ctx is not ctx and isinstance(element, ast.Name):
+                self.follow(element, element_ctx)
+            previous = text
+        words = [_str(e) for e in elements]
+        if words and all(w is not None for w in words[:3]) and len(words) >= 2:
+            from license_gate.extract import scripts
+
+            command = " ".join(w for w in words if w is not None)
+            for ref in scripts.scan_line(command, Place(self.path, None), ollama=self.ollama):
+                element = next((e for e, w in zip(elements, words, strict=True)
+                                if w is not None and ref.name in w), elements[0])
+                self.add(Candidate(ref.ecosystem, ref.name, ref.kind), element.lineno)
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults,
+                                strict=True):
+            self.visit(default, self.context(name=arg.arg))
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if kw_default is not None:
+                self.visit(kw_default, self.context(name=arg.arg))
+        for decorator in node.decorator_list:
+            self.visit(decorator, self.context())
+        self.scopes.append(self.bind_scope(node.body))
+        self.functions.append(node.name)
+        self.body(node.body, self.context())
+        self.functions.pop()
+        self.scopes.pop()
+
+    def is_ollama_call(self, func: ast.expr) -> bool:
+        if not self.ollama:
+            return False
+        if isinstance(func, ast.Attribute):
+            owner = func.value
+            name = owner.id if isinstance(owner, ast.Name) else (
+                owner.attr if isinstance(owner, ast.Attribute) else "")
+            return func.attr in _OLLAMA_FUNCS and (
+                name in self.ollama_names or "client" in name.lower() or "ollama" in name.lower())
+        return isinstance(func, ast.Name) and func.id in self.ollama_names and \
+            func.id in _OLLAMA_FUNCS
+
+    def call(self, call: ast.Call, ctx: Context) -> None:
+        callee = _callee(call.func)
+        self.visit(call.func, self.context())
+        if self.is_ollama_call(call.func):
+            self.ollama_call(call, callee)
+            return
+        if callee in ("startswith", "endswith", "find", "count", "index", "replace", "split"):
+            return  # string tests and edits: their arguments are fragments, not ids
+        if callee in _GET_CALLS or callee in ("add_argument", "add_option") or callee in _FIELD_CALLS:
+            self.settings_call(call, callee, ctx)
+            return
+        known = callee in literals.LOADING_CALLS or callee in literals.PUBLISH_CALLS
+        saved_revision = self.revision
+        if known:
+            revision = next((k.value for k in call.keywords if k.arg == "revision"), None)
+            bound = self.lookup(revision.id) if isinstance(revision, ast.Name) else None
+            self.revision = _str(revision) or (bound[0] if bound else None)
+        try:
+            self.arguments(call, callee, known)
+        finally:
+            self.revision = saved_revision
+
+    def arguments(self, call: ast.Call, callee: str, known: bool) -> None:
+        repo_type = next((_str(k.value) for k in call.keywords if k.arg == "repo_type"), None)
+        if repo_type not in (None, "model", "dataset"):
+            return  # a Space, or a type computed at run time
+        # hf_hub_download(..., repo_type="dataset") reads a dataset repository
+        id_name = "dataset" if repo_type == "dataset" else ""
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                self.visit(arg.value, self.context())
+                continue
+            if (callee == "pipeline" and index != 1) or (
+                    known and index > 0 and callee not in _ANY_POSITION and callee != "pipeline"):
+                # pipeline's first argument is the task; elsewhere only the first argument
+                # is the id (load_dataset("glue", "mrpc"): the second is a config name)
+                self.visit(arg, self.context())
+                continue
+            if known:
+                arg_ctx = self.context(name=id_name, call=callee)
+            elif literals.name_says(callee) is not None:
+                arg_ctx = self.context(name=callee)  # load_tokenizer("org/x")
+            else:
+                arg_ctx = self.context(call=callee)
+            self.visit(arg, arg_ctx)
+            if known or literals.name_says(callee) is not None:
+                self.follow(arg, arg_ctx)
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                self.visit(keyword.value, self.context())
+                continue
+            if keyword.arg in ("revision", "subfolder", "filename", "cache_dir", "local_dir",
+                               "token", "trust_remote_code"):
+                continue
+            id_keyword = keyword.arg in literals.ID_KEYWORDS or keyword.arg in _CALL_ID_KEYWORDS
+            kw_ctx = self.context(name=id_name if id_name and keyword.arg == "repo_id" else keyword.arg,
+                                  call=callee if id_keyword else "")
+            if keyword.arg in _HELP_KEYWORDS:
+                kw_ctx = self.context(name=keyword.arg)
+            self.visit(keyword.value, kw_ctx)
+            if id_keyword:
+                self.follow(keyword.value, kw_ctx)
+
+    def ollama_call(self, call: ast.Call, callee: str) -> None:
+        """``ollama.chat("gemma3")``, ``client.generate(model=...)``, ``create(model="mine",
+        from_="llama3.1")``: the model argument is an Ollama library name. The name a
+        ``create``, ``copy`` or ``push`` gives is the repository's own and is skipped."""
+        ollama_ctx = self.context(name="model", call="ollama")
+        own = callee in ("create", "copy", "push", "delete")
+        for index, arg in enumerate(call.args):
+            if index == 0 and not own:
+                self.visit(arg, ollama_ctx)
+                self.follow(arg, ollama_ctx)
+            elif index == 0 and callee == "copy":
+                self.visit(arg, ollama_ctx)
+            else:
+                self.visit(arg, self.context())
+        for keyword in call.keywords:
+            if (keyword.arg == "model" and not own) or keyword.arg in ("from_", "source"):
+                self.visit(keyword.value, ollama_ctx)
+                self.follow(keyword.value, ollama_ctx)
+            elif keyword.arg is not None:
+                self.visit(keyword.value, self.context(name=keyword.arg))
+
+    def settings_call(self, call: ast.Call, callee: str, ctx: Context) -> None:
+        """Settings read with a default: ``os.getenv("MODEL", "org/x")``, ``d.get(...)``,
+        argparse ``add_argument("--model", default=..., choices=[...])`` and dataclass,
+        pydantic or attrs ``field(default=...)`` (named by the field it is assigned to)."""
+        if callee in _FIELD_CALLS:
+            name = ctx.name
+        elif callee in ("add_argument", "add_option"):
+            name = _option_name(call)
+        else:
+            name = (_str(call.args[0]) if call.args else None) or ""
+        for index, arg in enumerate(call.args):
+            if callee in _GET_CALLS and index == 0:
+                continue
+            if callee in ("add_argument", "add_option"):
+                continue
+            self.visit(arg, self.context(name=name))
+        for keyword in call.keywords:
+            if keyword.arg in ("default", "choices", "const", "default_factory", "value"):
+                self.visit(keyword.value, self.context(name=name))
+                self.follow(keyword.value, self.context(name=name))
+            elif keyword.arg in _HELP_KEYWORDS or keyword.arg == "metadata":
+                saved, self.relation = self.relation, Relation.MENTION
+                try:
+                    self.visit(keyword.value, self.context(name="help"))
+                finally:
+                    self.relation = saved
+            elif keyword.arg is not None:
+                self.visit(keyword.value, self.context(name=keyword.arg))
 
 
-def scan_source(text: str, path: str, line_map: list[int] | None = None) -> ExtractResult:
+_COMMENT = re.compile(r"#\s?(.*)$")
+
+
+def _comments(text: str) -> Iterator[tuple[int, str]]:
+    """(line, text) of each comment: a whole-line comment, or one after the last quote of
+    a line (so a ``#`` inside a string is not taken for one)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        hash_at = line.find("#")
+        if hash_at < 0:
+            continue
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            yield number, stripped[1:].strip()
+            continue
+        last_quote = max(line.rfind('"'), line.rfind("'"))
+        at = line.find("#", last_quote + 1)
+        if at > 0:
+            yield number, line[at + 1:].strip()
+
+
+def scan_comments(text: str, path: str, line_map: list[int] | None, ollama: bool) -> list[Reference]:
+    """Comments name models too, mostly commented-out code and links: mentions."""
+    scanner = _Scanner(path, line_map, Relation.MENTION, ollama, None)
+    for number, comment in _comments(text):
+        if not comment or not any(c in comment for c in "/=:-"):
+            continue
+        for _, candidate in literals.prose(comment):
+            scanner.add(candidate, number)
+        scanner.code_in_text(comment, number)
+        if _COMMAND_WORDS.search(comment):
+            from license_gate.extract import scripts
+
+            for ref in scripts.scan_line(comment, Place(path, None), ollama=ollama):
+                scanner.add(Candidate(ref.ecosystem, ref.name, ref.kind), number)
+    return scanner.refs
+
+
+def scan_source(text: str, path: str, line_map: list[int] | None = None,
+                read_include: ReadInclude | None = None,
+                relation: Relation = Relation.USE, ollama: bool | None = None) -> ExtractResult:
     """References in one piece of Python source. ``line_map`` maps the source's lines to
-    lines of the containing file (for notebook cells)."""
+    lines of the containing file (for notebook cells and code blocks)."""
     try:
         tree = ast.parse(text)
     except (RecursionError, MemoryError):
@@ -181,25 +635,24 @@ def scan_source(text: str, path: str, line_map: list[int] | None = None) -> Extr
             line = (line_map[line - 1] or None) if 0 < line <= len(line_map) else None
         message = getattr(exc, "msg", None) or str(exc)
         return ExtractResult(errors=(ParseError(Place(path, line), f"Python syntax error: {message}"),))
+    file_ollama = "ollama" in text.lower() if ollama is None else ollama
+    scanner = _Scanner(path, line_map, relation, file_ollama, read_include)
+    scanner.source_lines = text.split("\n")
     try:
-        constants, imports, calls = _index(tree)
-        visitor = _Visitor(path, constants, line_map)
-        visitor.imports(imports)
-        for call in calls:
-            visitor.call(call)
+        scanner.visit_module(tree)
     except RecursionError:
         return ExtractResult(errors=(ParseError(Place(path, None),
                                                 "Python source nested too deeply to analyse"),))
-    return ExtractResult(tuple(visitor.refs))
-
-
-# A file that contains none of these cannot reference a model through the calls above;
-# skipping it without parsing keeps a 10,000-file scan close to grep speed.
-TRIGGERS = ("from_pretrained", "pipeline", "hf_hub_download", "snapshot_download", "load_dataset",
-            "SentenceTransformer", "LLM", "ollama", "huggingface/")
+    refs = scanner.refs
+    if "#" in text:
+        refs = refs + scan_comments(text, path, line_map, scanner.ollama)
+    return ExtractResult(tuple(refs))
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    if not any(trigger in text for trigger in TRIGGERS):
+    if not literals.may_hold_reference(text):
         return ExtractResult()
-    return scan_source(text, path)
+    return scan_source(text, path, read_include=read_include)
+
+
+TRIGGERS = literals.TRIGGERS

@@ -7,7 +7,7 @@ from license_gate.extract import configs, scripts
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import ExtractResult
 
-TRIGGERS = (*configs.TRIGGERS, *scripts.TRIGGERS)
+TRIGGERS = configs.TRIGGERS
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:

@@ -20,7 +20,15 @@ def _evidence(e: Evidence) -> dict[str, Any]:
 
 
 def _places(places: tuple[Place, ...]) -> list[dict[str, Any]]:
-    return [{"path": p.path, "line": p.line} for p in places]
+    out: list[dict[str, Any]] = []
+    for p in places:
+        entry: dict[str, Any] = {"path": p.path, "line": p.line}
+        if p.relation is not None:
+            entry["relation"] = p.relation.value
+        if p.role is not None:
+            entry["role"] = p.role.value
+        out.append(entry)
+    return out
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -34,6 +42,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "kind": c.kind.value,
             "ecosystem": c.ecosystem,
             "name": c.name,
+            "relation": resolved.relation.value if c.kind.value != "package" else None,
             "version": c.version,
             "license": outcome.expression if isinstance(outcome, Resolution) else None,
             "verdict": result.verdict.value,

@@ -20,8 +20,9 @@ _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def _places(result: ComponentResult) -> str:
-    places = result.resolved.places
-    shown = ", ".join(str(p) for p in places[:MAX_PLACES])
+    # A literal and the call it reaches may share a line; show each line once.
+    places = tuple(dict.fromkeys(str(p) for p in result.resolved.places))
+    shown = ", ".join(places[:MAX_PLACES])
     if len(places) > MAX_PLACES:
         shown += f" (+{len(places) - MAX_PLACES} more)"
     return shown

@@ -28,6 +28,7 @@ from license_gate.model import (
     Outcome,
     Place,
     Reference,
+    Relation,
     Resolution,
     ResolvedComponent,
     Unresolved,
@@ -70,6 +71,11 @@ def _combine(expressions: Sequence[str]) -> str:
         return unique[0]
     return str(licensing.render(licensing.parse(" AND ".join(f"({e})" for e in unique),
                                                 allow_custom_refs=True)))
+
+
+_RELATION_ORDER = {Relation.USE: 0, Relation.PUBLISH: 1, Relation.MENTION: 2}
+# Model hubs other than Hugging Face that configs name repositories on.
+_OTHER_HUBS = {"modelscope": "ModelScope", "modelers": "Modelers"}
 
 
 class AIResolver:
@@ -249,10 +255,19 @@ class AIResolver:
 
     def resolve(self, refs: Sequence[Reference]) -> list[ResolvedComponent]:
         groups: dict[tuple[str, str, Kind, str | None], _Group] = {}
+        # A constant written once and pinned where it is loaded (from_pretrained(MODEL,
+        # revision=...)) is one component: an unpinned mention joins the one pin there is.
+        pins: dict[tuple[str, str, Kind], set[str]] = {}
+        for ref in refs:
+            if ref.revision and ref.revision != "main":
+                pins.setdefault((ref.ecosystem, ref.name.lower(), ref.kind), set()).add(ref.revision)
         for ref in refs:
             name = ref.name
             # "main" is the Hub's default branch: the same thing as no revision at all.
             revision = None if ref.revision == "main" else ref.revision
+            pinned = pins.get((ref.ecosystem, name.lower(), ref.kind), set())
+            if revision is None and len(pinned) == 1:
+                revision = next(iter(pinned))
             key = (ref.ecosystem, name.lower() if ref.ecosystem == "huggingface" else name, ref.kind,
                    revision)
             group = groups.setdefault(key, _Group(ref.ecosystem, name, ref.kind, revision))
@@ -266,7 +281,9 @@ class AIResolver:
             self._fetch(hub_keys)
         resolved: list[ResolvedComponent] = []
         for group in groups.values():
-            places = tuple(sorted(group.places, key=lambda p: (p.path, p.line or 0)))
+            # Where the model is used comes first: a finding points there, not at a README.
+            places = tuple(sorted(group.places, key=lambda p: (
+                _RELATION_ORDER[p.relation or Relation.USE], p.path, p.line or 0, p.role or "")))
             outcome, lineage, name = self._resolve_group(group)
             resolved.append(ResolvedComponent(
                 Component(group.ecosystem, name, group.revision, group.kind), outcome, places,
@@ -287,6 +304,17 @@ class AIResolver:
             if entry is None:
                 return Unresolved("the bundled catalog has no entry for this Ollama name",
                                   Cause.NOT_IN_CATALOG), (), group.name
+            return Resolution(entry.expression, (entry.evidence(group.name),)), (), group.name
+        if group.ecosystem != "file":
+            # A hosted API's model: its terms are the provider's, never a Hub card.
+            entry = catalog.lookup(group.ecosystem, group.name, group.kind)
+            if entry is None:
+                what = _OTHER_HUBS.get(group.ecosystem)
+                reason = (f"a {what} repository; license-gate does not query {what}, and the "
+                          "bundled catalog has no entry for it" if what else
+                          f"a {group.ecosystem} API model; the bundled catalog does not hold "
+                          f"{group.ecosystem}'s terms for it")
+                return Unresolved(reason, Cause.NOT_IN_CATALOG), (), group.name
             return Resolution(entry.expression, (entry.evidence(group.name),)), (), group.name
         return self._resolve_local(group), self._local_lineage(group), group.name
 
