@@ -119,12 +119,12 @@ def mirror_of(mirrors: Path, repo: str) -> Path:
     raise SystemExit(f"no bare clone of {repo} under {mirrors}")
 
 
-def predictions(tree: Path) -> list[dict[str, object]]:
+def predictions(tree: Path, policy: Path) -> list[dict[str, object]]:
     """Every model or dataset reference license-gate reports, one per scored place."""
     env = dict(os.environ, LICENSE_GATE_OFFLINE="1")
     proc = subprocess.run(
         [sys.executable, "-m", "license_gate", "check", ".", "--offline", "--no-cache",
-         "--format", "json", "--policy", str(HERE / "corpus" / "score-policy.yaml")],
+         "--format", "json", "--policy", str(policy)],
         cwd=tree, capture_output=True, text=True, env=env, check=False)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"license-gate failed on {tree} ({proc.returncode}): {proc.stderr}")
@@ -210,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", action="append", help="score only these owner/name")
     parser.add_argument("--json", type=Path, help="write the scores and every miss and false alarm")
     parser.add_argument("--work", type=Path, help="keep exported trees here (default: temporary)")
+    parser.add_argument("--policy", type=Path, default=CORPUS / "score-policy.yaml",
+                        help="policy to check with (an older license-gate without ai.mentions "
+                        "needs one without it)")
     args = parser.parse_args(argv)
     scores = Scores()
     entries = [json.loads(p.read_text()) for p in sorted(CORPUS.glob("*.json"))]
@@ -222,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             if not tree.is_dir():
                 tree.mkdir(parents=True)
                 export(mirror_of(args.mirrors, str(entry["repo"])), str(entry["commit"]), tree)
-            score_repo(entry, predictions(tree), scores)
+            score_repo(entry, predictions(tree, args.policy.resolve()), scores)
     o, g = scores.overall, scores.gated
     lines = [
         f"labels: {sum(len(e['labels']) for e in entries)} in {len(entries)} repositories; "

@@ -89,7 +89,8 @@ def _is_modelfile(p: _Name) -> bool:
 def _is_env(p: _Name) -> bool:
     # .env, .env.example, .env.local, app.env; not .envrc or environment.yml
     name = p.name
-    return name == ".env" or name.startswith(".env.") or (p.suffix == ".env" and name != ".env")
+    return (name == ".env" or name.startswith((".env.", "env.example", "env.sample"))
+            or (p.suffix == ".env" and name != ".env"))
 
 
 def _is_requirements(p: _Name) -> bool:
@@ -131,7 +132,7 @@ FORMATS: tuple[FormatSpec, ...] = (
     FormatSpec("markdown", "markdown", lambda p: p.suffix in (".md", ".mdx"), triggered=True,
                suffixes=frozenset({".md", ".mdx"})),
     FormatSpec("env", "env_file", _is_env, triggered=True, names=frozenset({".env"}),
-               prefixes=(".env.",), suffixes=frozenset({".env"})),
+               prefixes=(".env.", "env.example", "env.sample"), suffixes=frozenset({".env"})),
     FormatSpec("workflow", "workflow", _is_workflow, triggered=True,
                suffixes=frozenset({".yml", ".yaml"})),
     FormatSpec("script", "scripts", _is_script, triggered=True, names=_SCRIPT_NAMES,

@@ -38,8 +38,7 @@ MAX_DEPTH = 64
 
 def _name_for(key: str, section: str) -> str:
     """The name a value is judged by: its own key, unless that says nothing."""
-    found = set(literals.words(key))
-    if found & (literals.MODEL_WORDS | literals.DATASET_WORDS | literals.NEGATIVE_WORDS):
+    if literals.name_says(key) is not None or literals.rules_out(key):
         return key
     return section
 

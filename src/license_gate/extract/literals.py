@@ -84,7 +84,7 @@ FAMILY_WORDS = frozenset({
 # Keys that hold an id without saying what it is (``path``, ``name``): they take their
 # meaning from the enclosing key (``datasets: [{path: org/x}]``).
 ID_SLOTS = frozenset({"path", "name", "id", "repo", "value", "default", "source", "src",
-                      "from", "hf", "hub", "pretrained", "weights"})
+                      "from", "hf", "hub", "pretrained", "weights", "version", "variant"})
 
 # Calls whose id argument is a model (M) or dataset (D) whatever it is bound to. Keys are
 # the callee's last name, as written.
@@ -112,7 +112,7 @@ ID_KEYWORDS = frozenset({
     "model", "model_name", "model_id", "model_name_or_path", "pretrained_model_name_or_path",
     "repo_id", "checkpoint", "tokenizer", "tokenizer_name", "dataset", "dataset_name",
     "dataset_id", "embed_model", "embedding_model", "base_model", "base_model_name_or_path",
-    "model_path", "llm_model", "repo",
+    "model_path", "llm_model", "repo", "repository",
 })
 PUBLISH_NAMES = frozenset({"hub_model_id", "push_to_hub_model_id", "hub_dataset_id"})
 
@@ -202,7 +202,7 @@ def name_says(name: str) -> Kind | None:
     if not found:
         return None
     if (found & {"hub", "hf"} and found & {"url", "id", "name", "path", "repo"}) or \
-            {"repo", "id"} <= found:
+            {"repo", "id"} <= found or name == "repository":
         # hf_hub_url / hub_model_id hold the id itself, not a web address
         return Kind.DATASET if found & DATASET_WORDS else Kind.MODEL
     if found & NEGATIVE_WORDS:

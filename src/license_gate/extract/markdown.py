@@ -22,6 +22,7 @@ _PYTHON = frozenset({"python", "py", "python3", "ipython", "pycon", "jupyter"})
 _SHELL = frozenset({"", "bash", "sh", "shell", "console", "zsh", "shell-session", "dockerfile",
                     "docker", "make", "makefile", "text", "powershell", "cmd", "env", "dotenv"})
 _YAML = frozenset({"yaml", "yml"})
+_JSON = frozenset({"json", "jsonc", "json5"})
 
 
 def _mention(refs: list[Reference], line: int | None) -> list[Reference]:
@@ -41,8 +42,8 @@ def _block(language: str, body: list[str], body_lines: list[int], path: str) -> 
         result = python_source.scan_source("\n".join(cleaned), path, body_lines,
                                            relation=Relation.MENTION)
         return _mention(list(result.references), None)
-    if language in _YAML:
-        result = configs.extract_yaml(text, path)
+    if language in _YAML or language in _JSON:
+        result = (configs.extract_yaml if language in _YAML else configs.extract_json)(text, path)
         out = []
         for ref in result.references:
             line = ref.place.line

@@ -50,6 +50,7 @@ _ANY_POSITION = frozenset({"from_pretrained", "load_adapter"})
 # Keywords that carry a loading call's id without saying model or dataset.
 _CALL_ID_KEYWORDS = frozenset({"repo_id", "path", "pretrained_model_name_or_path",
                                "model_name_or_path", "model_id", "model_path"})
+_MUTATORS = frozenset({"append", "extend", "add", "insert", "update", "setdefault", "appendleft"})
 _CODE_PREFIX = re.compile(r"^\s*(?:>>>|\.\.\.|\$|In \[\d*\]:)\s?")
 
 
@@ -97,8 +98,7 @@ def _option_name(call: ast.Call) -> str:
 def _neutral(name: str) -> bool:
     """A name that says nothing either way (``label``, ``default``): its container's
     context still applies."""
-    found = set(literals.words(name))
-    return not (found & (literals.MODEL_WORDS | literals.DATASET_WORDS | literals.NEGATIVE_WORDS))
+    return literals.name_says(name) is None and not literals.rules_out(name)
 
 
 class _Scanner:
@@ -162,16 +162,20 @@ class _Scanner:
         if ctx.call in literals.PUBLISH_CALLS or ctx.name in literals.PUBLISH_NAMES:
             relation = Relation.MENTION if relation is Relation.MENTION else Relation.PUBLISH
         if "\n" in value or " " in value.strip():
-            end = getattr(node, "end_lineno", None) or node.lineno
-            if end > node.lineno and self.source_lines:
-                # A backslash-newline inside the string joins lines in the value; read the
-                # lines as written so every id keeps its own line.
-                value = "\n".join(self.source_lines[node.lineno - 1:end])
-            self.free_text(value, node.lineno, ctx)
+            self.free_text(self.as_written(node), node.lineno, ctx)
             return
         candidate = literals.judge(value, ctx)
         if candidate is not None:
             self.add(candidate, node.lineno, relation)
+
+    def as_written(self, node: ast.Constant) -> str:
+        """A string's text line by line as in the file: a backslash-newline inside it joins
+        lines in the value, and every id must keep its own line."""
+        assert isinstance(node.value, str)
+        end = getattr(node, "end_lineno", None) or node.lineno
+        if end > node.lineno and self.source_lines:
+            return "\n".join(self.source_lines[node.lineno - 1:end])
+        return node.value
 
     def free_text(self, text: str, first_line: int, ctx: Context) -> None:
         """A string with spaces: a command line when it has flags, else prose. Prose only
@@ -330,8 +334,7 @@ class _Scanner:
     def docstring(self, node: ast.Constant) -> None:
         saved, self.relation = self.relation, Relation.MENTION
         try:
-            assert isinstance(node.value, str)
-            self.free_text(node.value, node.lineno, self.context(name="doc"))
+            self.free_text(self.as_written(node), node.lineno, self.context(name="doc"))
         finally:
             self.relation = saved
 
@@ -506,6 +509,9 @@ class _Scanner:
                 continue
             if known:
                 arg_ctx = self.context(name=id_name, call=callee)
+            elif callee in _MUTATORS and isinstance(call.func, ast.Attribute):
+                # embedding_models.extend([...]): the elements take the container's name
+                arg_ctx = self.context(name=_target_name(call.func.value))
             elif literals.name_says(callee) is not None:
                 arg_ctx = self.context(name=callee)  # load_tokenizer("org/x")
             else:
@@ -521,6 +527,8 @@ class _Scanner:
                                "token", "trust_remote_code"):
                 continue
             id_keyword = keyword.arg in literals.ID_KEYWORDS or keyword.arg in _CALL_ID_KEYWORDS
+            if keyword.arg == "repository":  # create_inference_endpoint(repository=...)
+                id_keyword = True
             kw_ctx = self.context(name=id_name if id_name and keyword.arg == "repo_id" else keyword.arg,
                                   call=callee if id_keyword else "")
             if keyword.arg in _HELP_KEYWORDS:
@@ -560,6 +568,9 @@ class _Scanner:
             name = _option_name(call)
         else:
             name = (_str(call.args[0]) if call.args else None) or ""
+            if literals.name_says(name) is None and not literals.rules_out(name):
+                # os.getenv("LLM_MODEL", cfg.get("default", "x")): the outer name decides
+                name = ctx.name
         for index, arg in enumerate(call.args):
             if callee in _GET_CALLS and index == 0:
                 continue

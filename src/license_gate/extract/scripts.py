@@ -126,6 +126,18 @@ class _Line:
         if "$" not in raw:
             self.add(self.judge(raw, name=name))
 
+    def json_body(self, token: str) -> None:
+        import json
+
+        try:
+            body = json.loads(token)
+        except (ValueError, RecursionError):
+            return
+        if isinstance(body, dict):
+            for key, value in body.items():
+                if isinstance(key, str) and isinstance(value, str):
+                    self.add(self.judge(value, name=key))
+
     def segment(self, segment: str) -> None:
         if '["' in segment:
             # Dockerfile and compose exec form: CMD ["vllm", "serve", "org/model"]
@@ -133,6 +145,9 @@ class _Line:
         tokens = _tokens(segment)
         revision = _option_value(tokens, "--revision")
         for index, token in enumerate(tokens):
+            if token.startswith("{") and token.endswith("}") and len(token) < 100_000:
+                self.json_body(token)  # curl -d '{"model": "..."}'
+                continue
             base = token.rsplit("/", 1)[-1]
             following = tokens[index + 1] if index + 1 < len(tokens) else ""
             if index == 0 or tokens[index - 1] in ("export", "ENV", "ARG", "env"):
