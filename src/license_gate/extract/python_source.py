@@ -50,6 +50,9 @@ _ANY_POSITION = frozenset({"from_pretrained", "load_adapter"})
 # Keywords that carry a loading call's id without saying model or dataset.
 _CALL_ID_KEYWORDS = frozenset({"repo_id", "path", "pretrained_model_name_or_path",
                                "model_name_or_path", "model_id", "model_path"})
+# A bare string that could be a model name: dashed words (bert-base-uncased,
+# nomic-embed-text) or a name with a version (gpt2, gemma3, qwen2.5); "key_0" is neither.
+_MODEL_SHAPED = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+$|^[A-Za-z]+\d[A-Za-z0-9.]*$")
 _MUTATORS = frozenset({"append", "extend", "add", "insert", "update", "setdefault", "appendleft"})
 _CODE_PREFIX = re.compile(r"^\s*(?:>>>|\.\.\.|\$|In \[\d*\]:)\s?")
 
@@ -116,6 +119,7 @@ class _Scanner:
         self.functions: list[str] = []
         self.imports: dict[str, tuple[str, int, str]] = {}  # local name -> (module, level, name)
         self.revision: str | None = None  # the revision= of the loading call being read
+        self.hot: list[int] | None = None  # lines worth walking (None: all)
         self.source_lines: list[str] = []  # the raw lines, for strings with continuations
         self.sections: list[str] = []  # enclosing class names
         self.ollama_names: set[str] = {"ollama"}  # modules, clients and functions of ollama
@@ -302,7 +306,16 @@ class _Scanner:
 
     # -- the walk -----------------------------------------------------------------------
     def visit_module(self, tree: ast.Module) -> None:
+        strings: list[ast.Constant] = []
+        names: list[ast.Name] = []
         for node in ast.walk(tree):
+            if isinstance(node, ast.Constant):
+                if isinstance(node.value, str):
+                    strings.append(node)
+                continue
+            if isinstance(node, ast.Name):
+                names.append(node)
+                continue
             if isinstance(node, ast.ImportFrom):
                 for alias in node.names:
                     self.imports[alias.asname or alias.name] = (node.module or "", node.level,
@@ -320,11 +333,47 @@ class _Scanner:
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         self.ollama_names.add(target.id)
+        self.hot = self.hot_lines(strings, names)
         self.scopes = [self.bind_scope(tree.body)]
         self.body(tree.body, self.context())
 
+    def hot_lines(self, strings: list[ast.Constant], names: list[ast.Name]) -> list[int]:
+        """Lines that hold a string that could be an id or mention one, or a name that may
+        carry such a string. Statements without any are not walked: the cost of a file
+        follows its candidates, not its size."""
+        lines: set[int] = set()
+        carriers: set[str] = set(self.imports)
+        families = literals.ollama_families() if self.ollama else frozenset()
+        for node in strings:
+            value = node.value
+            assert isinstance(value, str)
+            if len(value) > 200 or "\n" in value or " " in value:
+                hot = literals.may_hold_reference(value)
+            else:
+                hot = "/" in value or ":" in value or bool(_MODEL_SHAPED.match(value)) or (
+                    self.ollama and value.isalpha()) or value.lower() in families
+            if hot:
+                lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+        # A name bound to a hot string carries it to wherever it is used.
+        carriers.update(name.id for name in names
+                        if isinstance(name.ctx, ast.Store) and name.lineno in lines)
+        for name in names:
+            if name.id in carriers:
+                lines.add(name.lineno)
+        return sorted(lines)
+
+    def is_hot(self, node: ast.stmt) -> bool:
+        from bisect import bisect_left
+
+        if self.hot is None:
+            return True
+        at = bisect_left(self.hot, node.lineno)
+        return at < len(self.hot) and self.hot[at] <= (node.end_lineno or node.lineno)
+
     def body(self, statements: list[ast.stmt], ctx: Context) -> None:
         for index, stmt in enumerate(statements):
+            if not self.is_hot(stmt):
+                continue
             if index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
                     and isinstance(stmt.value.value, str):
                 self.docstring(stmt.value)
