@@ -27,6 +27,7 @@ _FILE_EXTENSIONS = (
     ".json", ".jsonl", ".csv", ".tsv", ".txt", ".parquet", ".arrow", ".py", ".yaml", ".yml",
     ".toml", ".md", ".pt", ".pth", ".bin", ".safetensors", ".gguf", ".ckpt", ".pkl", ".npy",
     ".zip", ".tar", ".gz", ".h5", ".onnx", ".xml", ".html", ".png", ".jpg", ".wav",
+    ".jinja", ".jinja2", ".j2", ".tmpl", ".sh", ".ipynb", ".log", ".pdf", ".mp3", ".mp4",
 )
 LOCAL_DIRS = frozenset({
     "data", "datasets", "dataset", "output", "outputs", "out", "checkpoint", "checkpoints",
@@ -34,6 +35,8 @@ LOCAL_DIRS = frozenset({
     "saved", "save", "saved_models", "artifacts", "artefacts", "weights", "exports", "export",
     "local", "src", "tests", "test", "scripts", "configs", "config", "build", "dist", "home",
     "mnt", "opt", "workspace", "content", "drive", "input", "inputs",
+    # "models/<x>" and the like are where projects keep local checkpoints
+    "models", "model", "local_data", "local_models", "pretrained_models", "templates",
 })
 
 # datasets.load_dataset builders that name a file format, not a Hub dataset.

@@ -29,7 +29,6 @@ from license_gate.extract.literals import Candidate, Context
 from license_gate.model import Claim, ExtractResult, Kind, ParseError, Place, Reference, Relation
 
 TRIGGERS = literals.TRIGGERS
-_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}]*)\}")
 _ENV_ENTRY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 _COMMENTED = re.compile(r"^\s*#+\s*-?\s*[\"']?([A-Za-z_][\w.-]*)[\"']?\s*[:=]\s*[\"']?([^\s\"'#,]+)")
 _COMMAND_KEYS = frozenset({"command", "entrypoint", "run", "cmd", "args", "script"})
@@ -79,7 +78,7 @@ class _Collector:
         if key.lower() in _COMMAND_KEYS and (" " in value.strip() or "\n" in value):
             self.command(value, line)
             return
-        for var, default in _DEFAULT.findall(value):
+        for var, default in literals.ENV_DEFAULT.findall(value):
             self.add(self.judge(default, name if literals.name_says(name) else var, section),
                      line, name)
         entry = _ENV_ENTRY.match(value.strip())

@@ -13,7 +13,6 @@ from license_gate.model import ExtractResult, Place, Reference, Relation
 
 TRIGGERS = literals.TRIGGERS
 _LINE = re.compile(r"^\s*(#+)?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
-_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}]*)\}")
 
 
 def _value(raw: str) -> str:
@@ -42,7 +41,7 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
         relation = Relation.MENTION if commented else Relation.USE
         value = _value(raw)
         values = [(var if not literals.name_says(key) else key, d)
-                  for var, d in _DEFAULT.findall(value)] or [(key, value)]
+                  for var, d in literals.ENV_DEFAULT.findall(value)] or [(key, value)]
         if commented:
             # "# LLM_MODEL=qwen3.6:27b  # or qwen3.5:4b": every alternative on the line
             values += [(key, word) for word in re.split(r"[\s,|]+", raw)[1:]

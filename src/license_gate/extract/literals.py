@@ -405,11 +405,15 @@ def _has_digit_or_dash(value: str) -> bool:
     return any(c.isdigit() for c in value) or "-" in value
 
 
+# ${VAR:-default}, ${VAR-default}, ${VAR:=default} and ${VAR:default}: the default is a
+# literal like any other, named by the variable.
+ENV_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]|:)([^}]*)\}")
+
 # Lowercase byte strings at least one of which a file must contain to hold a reference
 # these rules can find; checked case-insensitively on the raw bytes before any parsing.
 TRIGGERS = ("model", "dataset", "tokenizer", "checkpoint", "ckpt", "huggingface", "hf.co/",
             "ollama", "embed", "llm", "pretrained", "repo_id", "gpt-", "claude-", "gemini-",
-            "models--", "datasets--")
+            "models--", "datasets--", "hub_url", "hub_id", "hf_")
 
 
 def may_hold_reference(text: str) -> bool:

@@ -604,7 +604,7 @@ class _Scanner:
             if (keyword.arg == "model" and not own) or keyword.arg in ("from_", "source"):
                 self.visit(keyword.value, ollama_ctx)
                 self.follow(keyword.value, ollama_ctx)
-            elif keyword.arg is not None:
+            elif keyword.arg is not None and not (own and keyword.arg == "model"):
                 self.visit(keyword.value, self.context(name=keyword.arg))
 
     def settings_call(self, call: ast.Call, callee: str, ctx: Context) -> None:

@@ -34,7 +34,6 @@ _EXEC_FORM = re.compile(r"[\[\],]")
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+|ENV\s+|ARG\s+|readonly\s+|local\s+|declare\s+)?"
                          r"([A-Za-z_][A-Za-z0-9_]*)\s*(?::=|\?=|\+=|=)\s*(.*)$", re.IGNORECASE)
 _DOCKER_ENV = re.compile(r"^\s*(ENV|ARG)\s+(.*)$", re.IGNORECASE)
-_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}]*)\}")
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
 _VALUE_OPTIONS = frozenset({
     "--repo-type", "--revision", "--local-dir", "--cache-dir", "--token", "--include",
@@ -96,21 +95,26 @@ class _Line:
         self.ollama = ollama
         self.variables = variables or {}
         self.refs: list[Reference] = []
+        self.raw: list[str] = []  # the token each reference was read from, to find its line
 
     def judge(self, value: str, name: str = "", call: str = "") -> Candidate | None:
         return literals.judge(value, Context(name=name, call=call, ollama=self.ollama))
 
-    def add(self, candidate: Candidate | None, revision: str | None = None) -> None:
+    def add(self, candidate: Candidate | None, revision: str | None = None, raw: str = "",
+            place: Place | None = None) -> None:
+        place = place or self.place
         if candidate is not None and not any(
-                r.name == candidate.name and r.place == self.place for r in self.refs):
-            self.refs.append(_ref(candidate, self.place, revision))
+                r.name == candidate.name and r.place == place for r in self.refs):
+            self.refs.append(_ref(candidate, place, revision))
+            self.raw.append(raw or candidate.name)
 
     def value(self, raw: str, name: str) -> None:
         """A flag's or variable's value: a literal, a ``$VAR`` followed to its assignment,
         or a ``${VAR:-default}``."""
         raw = _unquote(raw)
-        for var, default in _DEFAULT.findall(raw):
-            self.add(self.judge(_unquote(default), name=name if literals.name_says(name) else var))
+        for var, default in literals.ENV_DEFAULT.findall(raw):
+            self.add(self.judge(_unquote(default), name=name if literals.name_says(name) else var),
+                     raw=default)
         variable = _VARIABLE.match(raw)
         if variable is not None:
             bound = self.variables.get(variable.group(1))
@@ -120,11 +124,11 @@ class _Line:
             if candidate is not None:
                 literal = Place(self.place.path, bound[1], self.place.relation, Role.LITERAL)
                 use = Place(self.place.path, self.place.line, self.place.relation, Role.USE)
-                self.refs.append(_ref(candidate, literal))
-                self.refs.append(_ref(candidate, use))
+                self.add(candidate, place=literal)
+                self.add(candidate, raw=raw, place=use)
             return
         if "$" not in raw:
-            self.add(self.judge(raw, name=name))
+            self.add(self.judge(raw, name=name), raw=raw)
 
     def json_body(self, token: str) -> None:
         import json
@@ -190,14 +194,18 @@ class _Line:
 
 def scan_line(line: str, place: Place, ollama: bool = False,
               variables: Variables | None = None) -> list[Reference]:
+    return _scan(line, place, ollama, variables).refs
+
+
+def _scan(line: str, place: Place, ollama: bool, variables: Variables | None) -> _Line:
     scanned = _Line(place, ollama, variables)
     docker = _DOCKER_ENV.match(line)
     if docker is not None:
         _docker_env(scanned, docker.group(2))
-        return scanned.refs
+        return scanned
     for segment in _SEPARATORS.split(line):
         scanned.segment(segment)
-    return scanned.refs
+    return scanned
 
 
 def _docker_env(scanned: _Line, rest: str) -> None:
@@ -228,9 +236,8 @@ def _logical_lines(text: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def _written_at(ref: Reference, start: int, group: list[str]) -> int:
-    """The physical line of a continued command where the reference's id is written."""
-    needle = ref.name.removesuffix(":latest").removeprefix("sentence-transformers/")
+def _written_at(needle: str, start: int, group: list[str]) -> int:
+    """The physical line of a continued command where a token is written."""
     for offset, physical in enumerate(group):
         if needle in physical:
             return start + offset
@@ -248,8 +255,8 @@ def scan_text(text: str, path: str, ollama: bool | None = None,
         if first.startswith("#"):
             body = first.lstrip("#").strip()
             if body and not body.startswith("!"):
-                refs.extend(_at_lines(scan_line(body, Place(path, start, Relation.MENTION),
-                                                ollama), start, group))
+                refs.extend(_at_lines(_scan(body, Place(path, start, Relation.MENTION), ollama,
+                                            None), start, group))
                 for _, candidate in literals.prose(body):
                     refs.append(_ref(candidate, Place(path, start, Relation.MENTION)))
             continue
@@ -257,8 +264,9 @@ def scan_text(text: str, path: str, ollama: bool | None = None,
         assigned = _ASSIGNMENT.match(joined)
         if assigned and not joined.lstrip().startswith(("ENV ", "ARG ", "env ", "arg ")):
             variables[assigned.group(1)] = (_unquote(assigned.group(2).split(" #")[0]), start)
-        found = scan_line(joined, Place(path, start, relation), ollama, variables)
-        refs.extend(_at_lines(found, start, group))
+        scanned = _scan(joined, Place(path, start, relation), ollama, variables)
+        found = scanned.refs
+        refs.extend(_at_lines(scanned, start, group))
         for _, candidate in literals.urls_in(joined):
             if not any(r.name == candidate.name for r in found):
                 refs.append(_ref(candidate, Place(path, start, relation)))
@@ -269,13 +277,13 @@ def scan_text(text: str, path: str, ollama: bool | None = None,
     return list(unique.values())
 
 
-def _at_lines(refs: list[Reference], start: int, group: list[str]) -> list[Reference]:
+def _at_lines(scanned: _Line, start: int, group: list[str]) -> list[Reference]:
     if len(group) == 1:
-        return refs
+        return scanned.refs
     out = []
-    for ref in refs:
+    for ref, raw in zip(scanned.refs, scanned.raw, strict=True):
         if ref.place.line == start and ref.place.role is not Role.LITERAL:
-            line = _written_at(ref, start, group)
+            line = _written_at(raw, start, group)
             ref = Reference(ref.ecosystem, ref.name, Place(ref.place.path, line, ref.place.relation,
                                                            ref.place.role),
                             kind=ref.kind, revision=ref.revision)
