@@ -23,9 +23,10 @@ SAMPLES = [
     "configs/sft.yaml", "cfg/a.yml", "adapter_config.json", "conf/app.toml", "Modelfile",
     "serve/Modelfile.prod", "llama.Modelfile", "Dockerfile", "Dockerfile.gpu", "x.dockerfile",
     "Containerfile", "Makefile", "scripts/download.sh", ".github/workflows/ci.yml",
+    "docs/guide.md", "docs/page.mdx", ".env", "deploy/.env.production", "env.example", "app.env",
 ]
-NOT_INPUTS = ["LICENSE", "src/main.c", "docs/guide.md", "setup.cfg", "notes.txt", "image.png",
-              "CHANGELOG.rst"]
+NOT_INPUTS = ["LICENSE", "src/main.c", "setup.cfg", "notes.txt", "image.png", "CHANGELOG.rst",
+              ".envrc", "environment.txt"]
 
 
 def manifest() -> list[dict]:  # type: ignore[type-arg]

@@ -5,7 +5,15 @@ message`` (the shape editors and pre-commit users expect); then the verdict."""
 from __future__ import annotations
 
 from license_gate import __version__
-from license_gate.model import ComponentResult, Report, Resolution, Severity, Unresolved, Verdict
+from license_gate.model import (
+    ComponentResult,
+    Relation,
+    Report,
+    Resolution,
+    Severity,
+    Unresolved,
+    Verdict,
+)
 
 _ORDER = (Verdict.DENIED, Verdict.UNKNOWN, Verdict.WARNED, Verdict.EXCEPTED, Verdict.ALLOWED)
 _TITLE = {
@@ -73,8 +81,9 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
         f"license-gate {__version__}: {len(report.components)} components from "
         f"{len(report.inputs)} files; policy: {sources}{'; offline' if report.offline else ''}"
     )
+    used = [r for r in report.components if r.resolved.relation is Relation.USE]
     for verdict in _ORDER:
-        group = [r for r in report.components if r.verdict is verdict]
+        group = [r for r in used if r.verdict is verdict]
         if not group or (verdict is Verdict.ALLOWED and not show_allowed):
             continue
         out.append("")
@@ -82,6 +91,17 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
         for result in group:
             detailed = verdict is not Verdict.ALLOWED or result.component.kind.value != "package"
             out.extend(_line(result, detailed=detailed))
+    # Models a repository only publishes or only mentions (docs, comments) are listed on
+    # their own, one line each, so they do not drown the components it runs.
+    for relation, title in ((Relation.PUBLISH, "published by this repository"),
+                            (Relation.MENTION, "mentioned only (docs, comments; ai.mentions)")):
+        group = [r for r in report.components if r.resolved.relation is relation]
+        if not group or (not show_allowed and all(r.verdict is Verdict.ALLOWED for r in group)):
+            continue
+        out.append("")
+        out.append(f"{title} ({len(group)})")
+        for result in group:
+            out.extend(_line(result, detailed=False))
     problems = sorted(
         report.findings,
         key=lambda f: (
