@@ -12,6 +12,7 @@ from license_gate.extract import (
     configs,
     env_file,
     format_of,
+    javascript,
     markdown,
     modelfile,
     notebook,
@@ -445,3 +446,28 @@ def test_relations_of_push_targets_and_comments() -> None:
             ("huggingface", "acme/commented-out-7b", 2, "mention"),
             ("huggingface", "acme/doc-link-1b", 3, "mention")} <= got
     assert {r.relation for r in py(source).references} == {Relation.PUBLISH, Relation.MENTION}
+
+
+# -- JavaScript and TypeScript ---------------------------------------------------------
+
+def test_javascript_and_typescript() -> None:
+    text = """\
+// Models offered in the picker; see https://huggingface.co/acme/js-doc-1b
+export const OPENAI_GPT_MODELS = ['gpt-4o-mini', 'gpt-4o']
+export const FAMILIES = { mistral: 'Mistral', llama: 'Llama' }
+const llm = new ChatOllama({ model: "llama3.1:8b", baseUrl: "http://localhost:11434" })
+const extractor = await pipeline("feature-extraction", "Xenova/all-MiniLM-L6-v2")
+if (model === "gpt-4-turbo" || name.startsWith("claude-3")) {}
+import { thing } from "@acme/models-sdk"
+"""
+    got = found(javascript.extract(text, "src/models.ts"))
+    assert got == {
+        ("huggingface", "acme/js-doc-1b", 1, "mention"),
+        ("openai", "gpt-4o-mini", 2, "use"), ("openai", "gpt-4o", 2, "use"),
+        ("ollama", "llama3.1:8b", 4, "use"),
+        ("huggingface", "Xenova/all-MiniLM-L6-v2", 5, "use"),
+    }
+    vue = ('<template><p>Don\'t pick "gpt-4"</p></template>\n'
+           '<script setup>\nconst model = "gpt-4o"\n</script>\n')
+    assert found(javascript.extract(vue, "Chat.vue")) == {("openai", "gpt-4o", 3, "use")}
+    assert format_of("web/app.tsx") == "javascript" and format_of("dist/app.min.js") is None

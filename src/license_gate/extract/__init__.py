@@ -67,6 +67,8 @@ _NOT_CONFIG = frozenset({"package.json", "package-lock.json", "composer.lock", "
 _SCRIPT_NAMES = frozenset({"Dockerfile", "Containerfile", "Makefile", "GNUmakefile", "makefile"})
 _CARD_NAMES = frozenset({"readme.md", "model_card.md", "modelcard.md", "dataset_card.md"})
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml"})
+_JS_SUFFIXES = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue",
+                          ".svelte"})
 _SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".mk", ".dockerfile"})
 
 
@@ -137,6 +139,9 @@ FORMATS: tuple[FormatSpec, ...] = (
                suffixes=frozenset({".yml", ".yaml"})),
     FormatSpec("script", "scripts", _is_script, triggered=True, names=_SCRIPT_NAMES,
                prefixes=("Dockerfile", "Containerfile"), suffixes=_SCRIPT_SUFFIXES),
+    FormatSpec("javascript", "javascript", lambda p: p.suffix in _JS_SUFFIXES
+               and not p.name.endswith((".min.js", ".d.ts")), triggered=True,
+               suffixes=_JS_SUFFIXES),
     FormatSpec("config", "configs",
                lambda p: p.suffix in _CONFIG_SUFFIXES and p.name not in _NOT_CONFIG,
                triggered=True, suffixes=_CONFIG_SUFFIXES),

@@ -105,6 +105,9 @@ LOADING_CALLS: dict[str, Kind] = {
     "load_dataset_builder": Kind.DATASET,
     "get_dataset_config_names": Kind.DATASET,
 }
+# Loading calls that take Ollama library names.
+_OLLAMA_WRAPPERS = frozenset({"ChatOllama", "OllamaEmbeddings", "OllamaLLM", "Ollama",
+                              "OllamaEmbedding"})
 # Calls that publish: the id is the repository's own output.
 PUBLISH_CALLS = frozenset({"push_to_hub", "create_repo", "upload_folder", "upload_file"})
 # Keyword arguments of any call that take an id.
@@ -154,7 +157,7 @@ _CACHE_DIR = re.compile(r"\b(models|datasets)--([A-Za-z0-9][\w.-]*?)--([A-Za-z0-
 # Ollama library name: API names are never looked up on the Hub.
 _HOSTED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("openai", re.compile(
-        r"^(?:openai/)?(?:gpt-(?:3\.5|4|4o|4\.1|4\.5|5)(?:[\w.-]*)|chatgpt-4o[\w.-]*|o1(?:-[\w.-]+)?|"
+        r"^(?:openai/)?(?:gpt-(?:3\.5|35|4|4o|4\.1|4\.5|5)(?:[\w.-]*)|chatgpt-4o[\w.-]*|o1(?:-[\w.-]+)?|"
         r"o3(?:-[\w.-]+)?|o4-mini[\w.-]*|text-embedding-(?:3-small|3-large|ada-002)|"
         r"text-davinci-\d+|davinci-002|babbage-002|whisper-1|tts-1(?:-hd)?|dall-e-[23]|"
         r"gpt-image-1|omni-moderation-[\w.-]+|text-moderation-[\w.-]+)$")),
@@ -382,9 +385,13 @@ def judge(value: str, context: Context) -> Candidate | None:
         ) else None
     family = value.lower()
     hub_call = call_kind is not None and context.call != "ollama" and "ollama" not in context.call.lower()
-    if hub_call and context.call not in ("pipeline", "load_model", "create_model") \
-            and is_hub_id(value, allow_bare=True) and _has_digit_or_dash(value):
-        return Candidate("huggingface", value, Kind.MODEL)  # a legacy id: from_pretrained("gpt2")
+    if hub_call and context.call not in _OLLAMA_WRAPPERS:
+        # A Hub loading call takes a legacy bare id (from_pretrained("gpt2")), never an
+        # Ollama name; pipeline's bare strings are task names.
+        if context.call not in ("pipeline", "load_model", "create_model") \
+                and is_hub_id(value, allow_bare=True) and _has_digit_or_dash(value):
+            return Candidate("huggingface", value, Kind.MODEL)
+        return None
     if ollama_context and is_ollama_name(value) and (
             family in ollama_families() or _has_digit_or_dash(family)):
         return Candidate("ollama", ollama_name(value), Kind.MODEL)
@@ -396,7 +403,7 @@ def judge(value: str, context: Context) -> Candidate | None:
     if call_kind is not None and context.call not in ("pipeline", "load_model", "create_model") \
             and is_hub_id(value, allow_bare=True) and _has_digit_or_dash(value):
         return Candidate("huggingface", value, Kind.MODEL)
-    if family in ollama_families():
+    if family in ollama_families() and value == family:  # Ollama names are lowercase
         return Candidate("ollama", ollama_name(value), Kind.MODEL)
     return None
 
