@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from license_gate.policy import Policy
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+# Hosted-API providers whose model names explain accepts as openai:gpt-4o or pkg:openai/gpt-4o.
+_HOSTED = ("openai", "anthropic", "google", "bedrock", "cohere", "mistral")
 # Kept here rather than imported so that --help and a run with nothing to do stay light.
 FORMATS = ("text", "json", "markdown", "github", "sarif", "cyclonedx")
 
@@ -417,11 +419,11 @@ def _explain_target(subject: str) -> tuple[str, str, str | None] | None:
         pinned = unquote(raw_version) if raw_version else None
         if kind == "ollama":
             return "ollama", f"{name}:{pinned or 'latest'}", None
-        if kind in ("huggingface", "pypi") and name:
+        if kind in ("huggingface", "pypi", *_HOSTED) and name:
             return kind, name, pinned
         return None
     for prefix, ecosystem in (("ollama:", "ollama"), ("hf:", "huggingface"),
-                              ("huggingface:", "huggingface")):
+                              ("huggingface:", "huggingface"), *((f"{h}:", h) for h in _HOSTED)):
         if text.startswith(prefix):
             name = text[len(prefix):]
             if ecosystem == "ollama" and ":" not in name:

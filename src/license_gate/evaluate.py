@@ -345,6 +345,8 @@ _UNKNOWN_HINTS = {
     "or check the licence by hand and add an exception with that licence pinned",
     Cause.NOT_IN_CATALOG: "run online so the Hub can answer, or check the licence by hand and add an "
     "exception with that licence pinned",
+    Cause.NO_TERMS: "read the provider's or hub's terms for this model, then add an exception with "
+    "the licence you found pinned and the terms as reason",
 }
 
 

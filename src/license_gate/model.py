@@ -200,6 +200,7 @@ class Cause(str, enum.Enum):
     UNRECOGNISED = "unrecognised"  # the metadata states something we cannot normalise
     ACCESS = "access"  # gated or private: the registry refused to show the card
     NOT_IN_CATALOG = "not-in-catalog"  # offline, and the bundled catalog has no entry
+    NO_TERMS = "no-terms"  # a hosted API or another model hub whose terms the catalog lacks
 
 
 @dataclass(frozen=True)

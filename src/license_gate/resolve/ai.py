@@ -312,9 +312,9 @@ class AIResolver:
                 what = _OTHER_HUBS.get(group.ecosystem)
                 reason = (f"a {what} repository; license-gate does not query {what}, and the "
                           "bundled catalog has no entry for it" if what else
-                          f"a {group.ecosystem} API model; the bundled catalog does not hold "
-                          f"{group.ecosystem}'s terms for it")
-                return Unresolved(reason, Cause.NOT_IN_CATALOG), (), group.name
+                          f"served by the {group.ecosystem} API, whose terms the bundled catalog "
+                          "does not hold")
+                return Unresolved(reason, Cause.NO_TERMS), (), group.name
             return Resolution(entry.expression, (entry.evidence(group.name),)), (), group.name
         return self._resolve_local(group), self._local_lineage(group), group.name
 
