@@ -44,6 +44,7 @@ class Tally:
     predictions: int = 0
     correct: int = 0
     relation_right: int = 0
+    ecosystem_right: int = 0
     misplaced: int = 0  # the right id in the right file at another line
 
     @property
@@ -167,6 +168,7 @@ def score_repo(entry: dict[str, object], predicted: list[dict[str, object]], sco
             if hit is not None:
                 tally.found += 1
                 tally.relation_right += hit["relation"] == label["relation"]
+                tally.ecosystem_right += hit["ecosystem"] == label["ecosystem"]
             elif (key[0], key[2]) in found_ids:
                 tally.misplaced += 1
         if hit is None:
@@ -208,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, required=True)
     parser.add_argument("--repo", action="append", help="score only these owner/name")
+    parser.add_argument("--set", choices=("tuning", "heldout"), default="tuning",
+                        help="tuning: bench/corpus/*.json, the repositories the extractors were "
+                        "improved against; heldout: bench/corpus/heldout/*.json, labelled "
+                        "afterwards and never tuned on")
     parser.add_argument("--json", type=Path, help="write the scores and every miss and false alarm")
     parser.add_argument("--work", type=Path, help="keep exported trees here (default: temporary)")
     parser.add_argument("--policy", type=Path, default=CORPUS / "score-policy.yaml",
@@ -215,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                         "needs one without it)")
     args = parser.parse_args(argv)
     scores = Scores()
-    entries = [json.loads(p.read_text()) for p in sorted(CORPUS.glob("*.json"))]
+    folder = CORPUS / "heldout" if args.set == "heldout" else CORPUS
+    entries = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     if args.repo:
         entries = [e for e in entries if e["repo"] in args.repo]
     with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
@@ -232,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         f"positives {o.positives}",
         f"all references: recall {_cell(o.recall)} ({o.found}/{o.positives}), precision "
         f"{_cell(o.precision)} ({o.correct}/{o.predictions}), relation right "
-        f"{o.relation_right}/{o.found}, right id at another line {o.misplaced}",
+        f"{o.relation_right}/{o.found}, ecosystem right {o.ecosystem_right}/{o.found}, "
+        f"right id at another line {o.misplaced}",
         f"gated (use and publish): recall {_cell(g.recall)} ({g.found}/{g.positives}), precision "
         f"{_cell(g.precision)} ({g.correct}/{g.predictions})",
         "", *table("pattern", scores.by_pattern), "", *table("repository", scores.by_repo), "",

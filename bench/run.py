@@ -121,12 +121,12 @@ def ai_scenarios(reps: int) -> list[Row]:
     from license_gate.extract import all_triggers
 
     words = [arg for word in all_triggers() for arg in ("-e", word)]
-    grep = measure(["git", "-C", str(root), "grep", "-l", "-F", *words], reps)
+    grep = measure(["git", "-C", str(root), "grep", "-l", "-F", "-i", *words], reps)
     found = len(grep.stdout.splitlines())
     rows = [
         (f"AI reference scan: 10,000 files (.py/.yaml/.json/.ipynb), {lines:,} lines, offline",
          "< 3 s", ours, f"{summary['components']} models found"),
-        ("git grep -l -F for the same trigger words over the same tree (reference)", "-", grep,
+        ("git grep -l -F -i for the same trigger words over the same tree (reference)", "-", grep,
          f"{found} files matched; license-gate / git grep = {ours.wall / grep.wall:.1f}x (target < 5x)"),
     ]
     return rows
