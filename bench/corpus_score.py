@@ -192,6 +192,12 @@ def score_repo(entry: dict[str, object], predicted: list[dict[str, object]], sco
                                         "pattern": pattern})
 
 
+def _head() -> str:
+    proc = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    return proc.stdout.strip() or "unknown"
+
+
 def _cell(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -216,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                         "afterwards and never tuned on")
     parser.add_argument("--json", type=Path, help="write the scores and every miss and false alarm")
     parser.add_argument("--work", type=Path, help="keep exported trees here (default: temporary)")
+    parser.add_argument("--readme", action="store_true",
+                        help="also write the tables into bench/README.md between its markers")
     parser.add_argument("--policy", type=Path, default=CORPUS / "score-policy.yaml",
                         help="policy to check with (an older license-gate without ai.mentions "
                         "needs one without it)")
@@ -247,6 +255,18 @@ def main(argv: list[str] | None = None) -> int:
         *table("ecosystem", scores.by_ecosystem),
     ]
     print("\n".join(lines))
+    if args.readme:
+        import datetime as dt
+
+        title = ("Tuning set" if args.set == "tuning" else "Held-out set")
+        block = [f"**{title}**, scored {dt.date.today().isoformat()} with license-gate at "
+                 f"`{_head()}`:", "", *(f"- {line}" for line in lines[:3]), "", *lines[4:]]
+        readme = HERE / "README.md"
+        text = readme.read_text()
+        start, end = f"<!-- corpus-{args.set}:start -->", f"<!-- corpus-{args.set}:end -->"
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
+        readme.write_text(before + start + "\n" + "\n".join(block) + "\n" + end + after)
     if args.json:
         def tally(t: Tally) -> dict[str, object]:
             return {"positives": t.positives, "found": t.found, "recall": t.recall,
