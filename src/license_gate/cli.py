@@ -270,10 +270,12 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
         from license_gate.model import Relation
 
         ai_refs = [r for r in ai_refs if r.relation is not Relation.MENTION]
+    weak = [r for r in ai_refs if r.weak]
+    ai_refs = [r for r in ai_refs if not r.weak]
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
     notes = list(policy.notes) + extracted.skipped + resolver.notes
-    if ai_refs:
+    if ai_refs or (weak and not args.offline):
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env
 
@@ -281,8 +283,14 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
             offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
             hf_token=os.environ.get("HF_TOKEN") or None, cache_dir=cache_dir, http=settings.http,
         ))
+        if weak and not args.offline:
+            ai_refs += ai.confirm(weak)
         resolved += ai.resolve(ai_refs)
         notes += ai.notes
+    if weak and args.offline:
+        count = len({(r.kind, r.name) for r in weak})
+        notes.append(f"{count} id-shaped string(s) without model context were not checked "
+                     "(offline); run online to let the Hub confirm which are models")
     if any(getattr(r.outcome, "network", False) for r in resolved):
         notes.append("some licences could not be fetched because the registry was unreachable; "
                      "they are reported as unknown, never as passed. Use --offline with a warm "

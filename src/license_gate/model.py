@@ -103,6 +103,9 @@ class Reference:
     # For a local model (a card, a GGUF, a Modelfile): the models it derives from, as
     # (ecosystem, name, relation) triples.
     bases: tuple[tuple[str, str, str], ...] = ()
+    # An id-shaped literal whose context says nothing about models: counted only when the
+    # Hub confirms it is a repository (online), never offline.
+    weak: bool = False
 
     @property
     def relation(self) -> Relation:

@@ -24,11 +24,13 @@ from license_gate.model import ExtractResult, Relation, Role
 
 
 def found(result: ExtractResult) -> set[tuple[str, str, int | None, str]]:
-    return {(r.ecosystem, r.name, r.place.line, r.relation.value) for r in result.references}
+    """What is reported without asking the Hub (weak candidates are only counted offline)."""
+    return {(r.ecosystem, r.name, r.place.line, r.relation.value) for r in result.references
+            if not r.weak}
 
 
 def names(result: ExtractResult) -> set[str]:
-    return {r.name for r in result.references}
+    return {r.name for r in result.references if not r.weak}
 
 
 def py(source: str, path: str = "app.py", read_include=None) -> ExtractResult:  # type: ignore[no-untyped-def]

@@ -408,6 +408,36 @@ def judge(value: str, context: Context) -> Candidate | None:
     return None
 
 
+# Owners that begin MIME types, API routes and URL paths rather than Hub repositories.
+_NOT_OWNERS = frozenset({
+    "application", "text", "image", "audio", "video", "multipart", "font", "api", "v1", "v2",
+    "http", "https", "www", "static", "assets", "public", "lib", "usr", "etc", "var", "bin",
+    "node_modules", "github", "gitlab", "docs", "doc", "examples", "example", "utils", "tools",
+})
+
+
+def weak_candidate(value: str, context: Context) -> Candidate | None:
+    """An ``owner/name`` literal whose context says nothing either way: it may be a model
+    (``BASE = "acme/x-7b"`` passed on through code that cannot be followed) or anything
+    else with a slash. Online, the Hub is asked; offline it is only counted. A known
+    publisher's versioned id is no longer weak."""
+    value = value.strip()
+    if (context.name and rules_out(context.name)) or "/" not in value or ":" in value:
+        return None
+    owner, _, name = value.partition("/")
+    if owner.lower() in _NOT_OWNERS or (not any(c.isdigit() for c in name) and "-" not in name):
+        return None
+    if not is_hub_id(value) or is_placeholder(value):
+        return None
+    kind = name_says(context.name) or Kind.MODEL if context.name else Kind.MODEL
+    return Candidate("huggingface", value, kind)
+
+
+def is_strong_by_publisher(candidate: Candidate) -> bool:
+    owner, _, name = candidate.name.partition("/")
+    return owner.lower() in KNOWN_PUBLISHERS and any(c.isdigit() for c in name)
+
+
 def _has_digit_or_dash(value: str) -> bool:
     return any(c.isdigit() for c in value) or "-" in value
 

@@ -134,7 +134,8 @@ class _Scanner:
         return number
 
     def add(self, candidate: Candidate, line: int | None, relation: Relation | None = None,
-            role: Role | None = None, path: str | None = None, raw: bool = False) -> None:
+            role: Role | None = None, path: str | None = None, raw: bool = False,
+            weak: bool = False) -> None:
         relation = relation or self.relation
         where = line if raw else self.line(line)
         # The line an id is written on is one place, whether it was found there or by
@@ -142,17 +143,19 @@ class _Scanner:
         key = (candidate.ecosystem, candidate.name, where, relation,
                Role.USE if role is Role.USE else None)
         if key in self.seen:
-            if role is Role.LITERAL:
-                for index, ref in enumerate(self.refs):
-                    if (ref.ecosystem, ref.name, ref.place.line, ref.place.relation) == key[:4] \
-                            and ref.place.role is None and ref.place.path == (path or self.path):
-                        self.refs[index] = replace(ref, place=replace(ref.place, role=role))
+            # Found again by a stronger route (a followed constant, a loading call): the
+            # place keeps its role and is no longer only a weak candidate.
+            for index, ref in enumerate(self.refs):
+                if (ref.ecosystem, ref.name, ref.place.line, ref.place.relation) == key[:4] \
+                        and ref.place.path == (path or self.path) and ref.place.role is not Role.USE:
+                    place = replace(ref.place, role=role) if role is Role.LITERAL else ref.place
+                    self.refs[index] = replace(ref, place=place, weak=ref.weak and weak)
             return
         self.seen.add(key)
         self.refs.append(Reference(
             candidate.ecosystem, candidate.name,
             Place(path or self.path, where, relation, role), kind=candidate.kind,
-            revision=self.revision if candidate.ecosystem == "huggingface" else None))
+            revision=self.revision if candidate.ecosystem == "huggingface" else None, weak=weak))
 
     def context(self, name: str = "", call: str = "", section: str = "") -> Context:
         section = section or (self.sections[-1] if self.sections else "")
@@ -171,6 +174,10 @@ class _Scanner:
         candidate = literals.judge(value, ctx)
         if candidate is not None:
             self.add(candidate, node.lineno, relation)
+            return
+        weak = literals.weak_candidate(value, ctx) if ctx.call not in _MESSAGE_CALLS else None
+        if weak is not None:
+            self.add(weak, node.lineno, relation, weak=not literals.is_strong_by_publisher(weak))
 
     def as_written(self, node: ast.Constant) -> str:
         """A string's text line by line as in the file: a backslash-newline inside it joins

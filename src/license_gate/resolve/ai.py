@@ -73,6 +73,9 @@ def _combine(expressions: Sequence[str]) -> str:
                                                 allow_custom_refs=True)))
 
 
+# Weak candidates asked of the Hub per run, so a repository of URL routes cannot turn a
+# check into hundreds of requests.
+MAX_CONFIRM = 200
 _RELATION_ORDER = {Relation.USE: 0, Relation.PUBLISH: 1, Relation.MENTION: 2}
 # Model hubs other than Hugging Face that configs name repositories on.
 _OTHER_HUBS = {"modelscope": "ModelScope", "modelers": "Modelers"}
@@ -250,6 +253,54 @@ class AIResolver:
                 hops.append(LineageHop(frontier[0][1], "?", "base", None, "hub card",
                                        f"lineage deeper than {MAX_LINEAGE_DEPTH}; not followed"))
         return tuple(hops)
+
+    # -- weak candidates
+
+    def confirm(self, refs: Sequence[Reference]) -> list[Reference]:
+        """The weak candidates (id-shaped literals whose context says nothing) that the Hub
+        confirms are repositories. A definite 404 is remembered in the cache like a card;
+        a refusal (401, 403: gated, private or missing) or a failure confirms nothing and is
+        not remembered. At most MAX_CONFIRM distinct ids are asked per run."""
+        ids = list(dict.fromkeys((r.kind, r.name) for r in refs))
+        asked = ids[:MAX_CONFIRM]
+        absent: set[tuple[Kind, str]] = set()
+        keys: list[HubKey] = []
+        for kind, name in asked:
+            cached = None
+            if self.cache is not None:
+                try:
+                    cached = self.cache.get_entry("hub-absent", f"{kind.value}:{name.lower()}",
+                                                  HUB_TTL_SECONDS)
+                except CacheError as exc:
+                    self.notes.append(f"cache disabled for this run: {exc}")
+                    self.cache = None
+            if cached is not None:
+                absent.add((kind, name))
+            else:
+                keys.append((kind, name, None))
+        self._fetch(keys)
+        confirmed = {(k, n) for k, n, _ in keys if isinstance(self.cards.get((k, n, None)), HubCard)}
+        missing = [(k, n) for k, n, _ in keys
+                   if isinstance(self.cards.get((k, n, None)), Unresolved)
+                   and self.cards[(k, n, None)].cause is Cause.NOT_FOUND]  # type: ignore[union-attr]
+        if missing and self.cache is not None:
+            try:
+                self.cache.put_entries("hub-absent", [(f"{k.value}:{n.lower()}", {"absent": True})
+                                                      for k, n in missing])
+            except CacheError as exc:
+                self.notes.append(f"cache disabled for this run: {exc}")
+                self.cache = None
+        for key in keys:  # an unconfirmed id is no component; forget its failure
+            if (key[0], key[1]) not in confirmed:
+                self.cards.pop(key, None)
+        unconfirmed = len(ids) - len(confirmed)
+        if ids:
+            self.notes.append(
+                f"{len(ids)} id-shaped string(s) without model context were checked with the Hub: "
+                f"{len(confirmed)} confirmed as repositories and reported, {unconfirmed} not"
+                + (f" ({len(ids) - len(asked)} beyond the first {MAX_CONFIRM} not asked)"
+                   if len(ids) > len(asked) else ""))
+        return [r for r in refs if (r.kind, r.name) in confirmed]
 
     # -- the stage
 
