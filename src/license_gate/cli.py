@@ -185,6 +185,10 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
         out.references.extend(result.references)
         out.errors.extend(result.errors)
         out.claims.extend(result.claims)
+    if any(i.format == "modelfile" for i in found.inputs):
+        from license_gate.extract.modelfile import link_local
+
+        out.references = link_local(out.references)
     return out
 
 

@@ -7,6 +7,7 @@ The Modelfile itself becomes a local component whose base is the ``FROM`` target
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from license_gate.extract import literals
 from license_gate.extract._ids import is_hub_id, is_ollama_name, ollama_name
@@ -71,3 +72,49 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
         refs.insert(0, Reference("file", path, Place(path, 1), kind=Kind.MODEL,
                                  claims=tuple(claims), bases=tuple(bases)))
     return ExtractResult(tuple(refs), tuple(errors))
+
+
+def _is_modelfile(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name == "Modelfile" or name.startswith("Modelfile.") or name.endswith(".Modelfile")
+
+
+def _defined_name(path: str) -> str | None:
+    """The Ollama name a Modelfile's path gives it by convention: ``bots/helper/Modelfile``
+    defines ``helper``, ``Modelfile.helper`` and ``helper.Modelfile`` too."""
+    parts = path.split("/")
+    name = parts[-1]
+    if name == "Modelfile":
+        return parts[-2].lower() if len(parts) > 1 else None
+    if name.startswith("Modelfile."):
+        return name.removeprefix("Modelfile.").lower() or None
+    if name.endswith(".Modelfile"):
+        return name.removesuffix(".Modelfile").lower() or None
+    return None
+
+
+def link_local(refs: list[Reference]) -> list[Reference]:
+    """A Modelfile built ``FROM`` a name another Modelfile of the repository defines is
+    built from that Modelfile, not from an Ollama library model of the same name."""
+    defined: dict[str, str] = {}
+    for ref in refs:
+        if ref.ecosystem == "file" and _defined_name(ref.name) is not None:
+            defined.setdefault(_defined_name(ref.name) or "", ref.name)
+    if not defined:
+        return refs
+    modelfiles = {r.name for r in refs if r.ecosystem == "file" and _is_modelfile(r.name)}
+    out: list[Reference] = []
+    for ref in refs:
+        if ref.ecosystem == "ollama" and ref.place.path in modelfiles:
+            local = defined.get(ref.name.removesuffix(":latest").lower())
+            if local is not None and local != ref.place.path:
+                continue  # the FROM line now names a local model: see the bases below
+        if ref.ecosystem == "file" and any(e == "ollama" for e, _, _ in ref.bases):
+            bases = tuple(
+                ("file", defined[n.removesuffix(":latest").lower()], r)
+                if e == "ollama" and defined.get(n.removesuffix(":latest").lower()) not in (
+                    None, ref.name) else (e, n, r)
+                for e, n, r in ref.bases)
+            ref = replace(ref, bases=bases)
+        out.append(ref)
+    return out

@@ -88,6 +88,11 @@ class AIResolver:
         self._client: HubClient | None = None
         self.cards: dict[HubKey, HubCard | Unresolved] = {}
         self.notes: list[str] = []
+        # Local models of this run by path, so one Modelfile built FROM another resolves
+        # through it; with the outcomes worked out so far and the chain being resolved.
+        self._local: dict[str, _Group] = {}
+        self._local_outcomes: dict[str, Outcome] = {}
+        self._resolving: set[str] = set()
 
     @property
     def client(self) -> HubClient:
@@ -325,6 +330,7 @@ class AIResolver:
             group.places.add(ref.place)
             group.claims.extend(c for c in ref.claims if c not in group.claims)
             group.bases.extend(b for b in ref.bases if b not in group.bases)
+        self._local = {g.name: g for g in groups.values() if g.ecosystem == "file"}
         hub_keys = [(g.kind, g.name, g.revision) for g in groups.values() if g.ecosystem == "huggingface"]
         hub_keys += [(Kind.MODEL, name, None) for g in groups.values() for eco, name, _ in g.bases
                      if eco == "huggingface"]
@@ -367,7 +373,7 @@ class AIResolver:
                           "does not hold")
                 return Unresolved(reason, Cause.NO_TERMS), (), group.name
             return Resolution(entry.expression, (entry.evidence(group.name),)), (), group.name
-        return self._resolve_local(group), self._local_lineage(group), group.name
+        return self._local_outcome(group), self._local_lineage(group), group.name
 
     def _base_outcome(self, ecosystem: str, name: str) -> Outcome:
         if ecosystem == "huggingface":
@@ -377,8 +383,27 @@ class AIResolver:
             if entry is not None:
                 return Resolution(entry.expression, (entry.evidence(name),))
             return Unresolved("the bundled catalog has no entry for this Ollama name", Cause.NOT_IN_CATALOG)
+        local = self._local.get(name)
+        if local is not None:
+            return self._local_outcome(local)
         return Unresolved(f"local file {name!r} is a base of this model; its licence is checked "
                           "where the file itself is read", Cause.NOT_REGISTRY)
+
+    def _local_outcome(self, group: _Group) -> Outcome:
+        """A local model's licence, memoised; a chain of Modelfiles that loops is
+        unresolved rather than followed forever."""
+        if group.name in self._local_outcomes:
+            return self._local_outcomes[group.name]
+        if group.name in self._resolving:
+            return Unresolved(f"local models built from each other in a cycle ({group.name})",
+                              Cause.NOT_REGISTRY)
+        self._resolving.add(group.name)
+        try:
+            outcome = self._resolve_local(group)
+        finally:
+            self._resolving.discard(group.name)
+        self._local_outcomes[group.name] = outcome
+        return outcome
 
     def _local_lineage(self, group: _Group) -> tuple[LineageHop, ...]:
         hops: list[LineageHop] = []
@@ -394,7 +419,8 @@ class AIResolver:
         return tuple(hops)
 
     def _resolve_local(self, group: _Group) -> Outcome:
-        registry_bases = [(e, n, r) for e, n, r in group.bases if e != "file"]
+        registry_bases = [(e, n, r) for e, n, r in group.bases
+                          if e != "file" or n in self._local]
         if registry_bases:
             outcomes = [(n, self._base_outcome(e, n)) for e, n, _ in registry_bases]
             failed = [(n, o) for n, o in outcomes if isinstance(o, Unresolved)]

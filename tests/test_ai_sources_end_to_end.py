@@ -1,6 +1,7 @@
-"""Hosted-API model names are components of their provider, never Hub repositories: a
-provider whose terms the catalog holds is judged by their facets, any other is unknown
-with a cause that says so."""
+"""End to end through `check`: hosted-API model names are components of their provider,
+never Hub repositories (a provider whose terms the catalog holds is judged by their
+facets, any other is unknown with a cause that says so); a Modelfile built FROM a name
+another Modelfile defines resolves through that Modelfile."""
 
 from __future__ import annotations
 
@@ -32,3 +33,22 @@ def test_hosted_models_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 1
     # no Hub lookup was even attempted for either
     assert not any(c["ecosystem"] == "huggingface" for c in report["components"])
+
+
+def test_modelfile_from_a_local_name_resolves_through_that_modelfile(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bots" / "base").mkdir(parents=True)
+    (tmp_path / "bots" / "helper").mkdir()
+    (tmp_path / "bots" / "base" / "Modelfile").write_text("FROM llama3.1:8b\n")
+    (tmp_path / "bots" / "helper" / "Modelfile").write_text("FROM base\nLICENSE Apache-2.0\n")
+    code = main(["check", str(tmp_path), "--offline", "--no-cache", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    ids = {c["id"]: c for c in report["components"]}
+    # "base" is the other Modelfile, not an Ollama library model of that name
+    assert "pkg:ollama/base" not in ids
+    helper = ids["pkg:file/bots/helper/Modelfile"]
+    assert helper["license"] == "LicenseRef-scancode-llama-3.1-license-2024"
+    assert helper["lineage"][0]["parent"] == "bots/base/Modelfile"
+    washing = [f for f in report["findings"] if f["rule"] == "open-washing"]
+    assert washing and washing[0]["references"] == [{"path": "bots/helper/Modelfile", "line": 2}]
+    assert code == 1
