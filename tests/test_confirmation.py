@@ -49,3 +49,12 @@ def test_online_the_hub_confirms(tmp_path: Path, fake_hub, run_cli) -> None:  # 
     # the second run asks again only for what was neither a card nor a definite 404
     run_cli("check", str(root), "--cache-dir", cache, "--format", "json")
     assert len(fake_hub.auth) - asked == 1  # the gated one (401 is not remembered)
+
+
+def test_no_confirm_sends_nothing_for_weak_candidates(tmp_path: Path, fake_hub, run_cli) -> None:  # type: ignore[no-untyped-def]
+    fake_hub.model("acme/real-model-7b", {"license": "apache-2.0"})
+    root = _repo(tmp_path)
+    report = run_cli("check", str(root), "--no-confirm", "--cache-dir", str(tmp_path / "c"),
+                     "--format", "json").json()
+    assert report["components"] == [] and fake_hub.auth == []
+    assert any("(--no-confirm)" in n for n in report["notes"])

@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cache directory (default: $LICENSE_GATE_CACHE_DIR or the user "
                        "cache directory)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--no-confirm", action="store_true",
+                       default=_env_flag("LICENSE_GATE_NO_CONFIRM"),
+                       help="do not ask the Hub whether id-shaped strings without model context "
+                       "are models; they are only counted, as offline (also "
+                       "LICENSE_GATE_NO_CONFIRM=1)")
     check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                        help="per-request network timeout (default: 10)")
     check.add_argument("--retries", type=int, default=3, metavar="N",
@@ -276,10 +281,11 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
         ai_refs = [r for r in ai_refs if r.relation is not Relation.MENTION]
     weak = [r for r in ai_refs if r.weak]
     ai_refs = [r for r in ai_refs if not r.weak]
+    confirm_offline = args.offline or args.no_confirm
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
     notes = list(policy.notes) + extracted.skipped + resolver.notes
-    if ai_refs or (weak and not args.offline):
+    if ai_refs or (weak and not confirm_offline):
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env
 
@@ -287,14 +293,15 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
             offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
             hf_token=os.environ.get("HF_TOKEN") or None, cache_dir=cache_dir, http=settings.http,
         ))
-        if weak and not args.offline:
+        if weak and not confirm_offline:
             ai_refs += ai.confirm(weak)
         resolved += ai.resolve(ai_refs)
         notes += ai.notes
-    if weak and args.offline:
+    if weak and confirm_offline:
         count = len({(r.kind, r.name) for r in weak})
+        why = "offline" if args.offline else "--no-confirm"
         notes.append(f"{count} id-shaped string(s) without model context were not checked "
-                     "(offline); run online to let the Hub confirm which are models")
+                     f"({why}); run online to let the Hub confirm which are models")
     if any(getattr(r.outcome, "network", False) for r in resolved):
         notes.append("some licences could not be fetched because the registry was unreachable; "
                      "they are reported as unknown, never as passed. Use --offline with a warm "
