@@ -45,7 +45,7 @@ class Tally:
     correct: int = 0
     relation_right: int = 0
     ecosystem_right: int = 0
-    misplaced: int = 0  # the right id in the right file at another line
+    misplaced: int = 0  # missed at its line, though the same id is reported elsewhere in the file
 
     @property
     def recall(self) -> float | None:
@@ -203,7 +203,8 @@ def _cell(value: float | None) -> str:
 
 
 def table(title: str, rows: dict[str, Tally]) -> list[str]:
-    out = [f"| {title} | positives | found | recall | reported | right | precision | misplaced |",
+    out = [f"| {title} | positives | found | recall | reported | right | precision | "
+           "elsewhere in file |",
            "|---|---|---|---|---|---|---|---|"]
     for name in sorted(rows, key=lambda n: (-rows[n].positives, n)):
         t = rows[name]
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         f"all references: recall {_cell(o.recall)} ({o.found}/{o.positives}), precision "
         f"{_cell(o.precision)} ({o.correct}/{o.predictions}), relation right "
         f"{o.relation_right}/{o.found}, ecosystem right {o.ecosystem_right}/{o.found}, "
-        f"right id at another line {o.misplaced}",
+        f"missed at their line but reported elsewhere in the same file {o.misplaced}",
         f"gated (use and publish): recall {_cell(g.recall)} ({g.found}/{g.positives}), precision "
         f"{_cell(g.precision)} ({g.correct}/{g.predictions})",
         "", *table("pattern", scores.by_pattern), "", *table("repository", scores.by_repo), "",
