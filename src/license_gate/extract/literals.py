@@ -105,9 +105,6 @@ LOADING_CALLS: dict[str, Kind] = {
     "load_dataset_builder": Kind.DATASET,
     "get_dataset_config_names": Kind.DATASET,
 }
-# Loading calls that take Ollama library names.
-_OLLAMA_WRAPPERS = frozenset({"ChatOllama", "OllamaEmbeddings", "OllamaLLM", "Ollama",
-                              "OllamaEmbedding"})
 # Calls that publish: the id is the repository's own output.
 PUBLISH_CALLS = frozenset({"push_to_hub", "create_repo", "upload_folder", "upload_file"})
 # Keyword arguments of any call that take an id.
@@ -384,8 +381,7 @@ def judge(value: str, context: Context) -> Candidate | None:
             ollama_context or call_kind is not None or _has_digit_or_dash(value.split(":")[0])
         ) else None
     family = value.lower()
-    hub_call = call_kind is not None and context.call != "ollama" and "ollama" not in context.call.lower()
-    if hub_call and context.call not in _OLLAMA_WRAPPERS:
+    if call_kind is not None and "ollama" not in context.call.lower():
         # A Hub loading call takes a legacy bare id (from_pretrained("gpt2")), never an
         # Ollama name; pipeline's bare strings are task names.
         if context.call not in ("pipeline", "load_model", "create_model") \
@@ -400,9 +396,6 @@ def judge(value: str, context: Context) -> Candidate | None:
     if _SENTENCE_TRANSFORMERS_BARE.match(value) and "embed" in " ".join(
             words(context.name) + words(context.call)):
         return Candidate("huggingface", f"sentence-transformers/{value}", Kind.MODEL)
-    if call_kind is not None and context.call not in ("pipeline", "load_model", "create_model") \
-            and is_hub_id(value, allow_bare=True) and _has_digit_or_dash(value):
-        return Candidate("huggingface", value, Kind.MODEL)
     if family in ollama_families() and value == family:  # Ollama names are lowercase
         return Candidate("ollama", ollama_name(value), Kind.MODEL)
     return None
@@ -429,7 +422,7 @@ def weak_candidate(value: str, context: Context) -> Candidate | None:
         return None
     if not is_hub_id(value) or is_placeholder(value):
         return None
-    kind = name_says(context.name) or Kind.MODEL if context.name else Kind.MODEL
+    kind = (name_says(context.name) or Kind.MODEL) if context.name else Kind.MODEL
     return Candidate("huggingface", value, kind)
 
 
