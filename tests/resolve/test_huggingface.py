@@ -155,7 +155,8 @@ def test_ollama_names_use_the_catalog(tmp_path: Path) -> None:
     got = by_name(resolver(tmp_path, None, offline=True).resolve([
         ref("llama3.1:8b", eco="ollama"), ref("mystery:7b", eco="ollama")]))
     assert got["llama3.1:8b"].outcome.expression == "LicenseRef-scancode-llama-3.1-license-2024"  # type: ignore[union-attr]
-    assert got["mystery:7b"].outcome.cause is Cause.NOT_IN_CATALOG  # type: ignore[union-attr]
+    # online or not, Ollama's library is never asked: the hint must not say "run online"
+    assert got["mystery:7b"].outcome.cause is Cause.NO_TERMS  # type: ignore[union-attr]
 
 
 def test_local_model_carries_its_bases_licence(tmp_path: Path, hub: FakeHub) -> None:

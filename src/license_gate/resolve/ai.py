@@ -359,8 +359,9 @@ class AIResolver:
         if group.ecosystem == "ollama":
             entry = catalog.lookup("ollama", group.name, group.kind)
             if entry is None:
+                # license-gate does not query Ollama's library: going online cannot help
                 return Unresolved("the bundled catalog has no entry for this Ollama name",
-                                  Cause.NOT_IN_CATALOG), (), group.name
+                                  Cause.NO_TERMS), (), group.name
             return Resolution(entry.expression, (entry.evidence(group.name),)), (), group.name
         if group.ecosystem != "file":
             # A hosted API's model: its terms are the provider's, never a Hub card.
@@ -382,7 +383,7 @@ class AIResolver:
             entry = catalog.lookup("ollama", name, Kind.MODEL)
             if entry is not None:
                 return Resolution(entry.expression, (entry.evidence(name),))
-            return Unresolved("the bundled catalog has no entry for this Ollama name", Cause.NOT_IN_CATALOG)
+            return Unresolved("the bundled catalog has no entry for this Ollama name", Cause.NO_TERMS)
         local = self._local.get(name)
         if local is not None:
             return self._local_outcome(local)
