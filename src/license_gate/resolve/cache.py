@@ -52,7 +52,7 @@ class Cache:
         except OSError as exc:
             raise CacheError(f"cannot create cache directory {self.directory}: {exc}") from exc
         try:
-            self._conn = self._open()
+            self._conn = self._open_when_free()
         except sqlite3.DatabaseError as exc:
             # A damaged file must not stop the gate: set it aside and start afresh.
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
@@ -63,6 +63,22 @@ class Cache:
             self.warnings.append(f"cache {self.path} was damaged ({exc}); moved to {aside.name} and rebuilt")
             self._conn = self._open()
         return self._conn
+
+    def _open_when_free(self) -> sqlite3.Connection:
+        """Open, waiting out another process that holds the file (creating it, or
+        switching it to WAL). A busy file is not a damaged one: setting it aside would
+        throw away every other run's entries, so after a bounded wait this run goes on
+        without the cache instead."""
+        for attempt in range(6):
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == 5:
+                    raise CacheError(f"cache {self.path} stayed busy: {exc}") from exc
+                time.sleep(0.05 * 2 ** attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
