@@ -60,8 +60,9 @@ def test_hub_finetune_relicensed_is_lineage_drift_with_chain(tmp_path: Path, fak
     assert result.code == 1
     (drift,) = findings(result, "lineage-drift")
     assert drift["references"] == [{"path": "app.py", "line": 2, "relation": "use"}]
-    assert drift["message"].startswith("declares Apache-2.0, more permissive than its ancestor")
-    assert ("acme/chat-ft <-base- acme/llama-sft [" + LLAMA31 + "]") in drift["message"]
+    assert drift["message"].startswith("declares Apache-2.0, which drops terms of its ancestor "
+                                       "acme/llama-sft")
+    assert ("acme/chat-ft <-finetune- acme/llama-sft [" + LLAMA31 + "]") in drift["message"]
     assert "acceptable-use-policy" in drift["message"]
 
 

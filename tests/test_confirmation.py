@@ -32,9 +32,10 @@ def test_offline_weak_candidates_are_counted_not_reported(tmp_path: Path, run_cl
                for n in report["notes"])
 
 
-def test_online_the_hub_confirms(tmp_path: Path, fake_hub, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_online_the_hub_confirms(tmp_path: Path, fake_hub, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     fake_hub.model("acme/real-model-7b", {"license": "apache-2.0"})
-    fake_hub.model("acme/gated-thing-2b", {"license": "llama3.1"}, gated="manual")
+    # private: the Hub answers an anonymous caller 401, as for a repository that is missing
+    fake_hub.model("acme/gated-thing-2b", {"license": "llama3.1"}, private=True)
     root = _repo(tmp_path)
     cache = str(tmp_path / "c")
     result = run_cli("check", str(root), "--cache-dir", cache, "--format", "json")
@@ -48,7 +49,12 @@ def test_online_the_hub_confirms(tmp_path: Path, fake_hub, run_cli) -> None:  # 
     asked = len(fake_hub.auth)
     # the second run asks again only for what was neither a card nor a definite 404
     run_cli("check", str(root), "--cache-dir", cache, "--format", "json")
-    assert len(fake_hub.auth) - asked == 1  # the gated one (401 is not remembered)
+    # A 401 to an anonymous caller (private or missing alike) is remembered as not
+    # confirmable without a token; with one, it is asked again.
+    assert len(fake_hub.auth) - asked == 0
+    monkeypatch.setenv("HF_TOKEN", "hf_reader")
+    run_cli("check", str(root), "--cache-dir", cache, "--format", "json")
+    assert len(fake_hub.auth) - asked == 2
 
 
 def test_no_confirm_sends_nothing_for_weak_candidates(tmp_path: Path, fake_hub, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -14,10 +14,11 @@ TOKEN = "hf_TOPsecretTOKEN0123456789abcdef"
 def test_hf_token_never_leaks(tmp_path: Path, fake_hub: FakeHub, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     fake_hub.model("meta-llama/Llama-3.2-1B", {"license": "llama3.2"}, gated="manual")
     fake_hub.model("private/forbidden", {"license": "mit"})
-    fake_hub.repos[("models", "private/forbidden")]["private_403"] = True
+    fake_hub.forbidden.add(("models", "private/forbidden"))
     fake_hub.model("flaky/model", {"license": "mit"})
     fake_hub.fault("/api/models/flaky/model", "500", "500", "500", "500")
     monkeypatch.setenv("HF_TOKEN", TOKEN)
+    fake_hub.tokens.add(TOKEN)
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "app.py").write_text(

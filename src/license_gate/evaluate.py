@@ -460,28 +460,95 @@ def _chain(result: ResolvedComponent, target: LineageHop) -> str:
     return text
 
 
+def _declared(result: ResolvedComponent, expression: str) -> list[tuple[str, Claim | None]]:
+    """What the component says its licence is, to hold against its ancestors. A Hub
+    repository says it in its card (the resolved licence). A local model's resolved licence
+    is its bases' by construction, so what it says is its claims; an open claim is left to
+    open-washing, which reports the same drift in stronger words."""
+    if result.component.ecosystem != "file":
+        return [(expression, None)]
+    from license_gate.knowledge.hf import from_claim
+
+    out: list[tuple[str, Claim | None]] = []
+    for claim in result.claims:
+        mapped = from_claim(claim.value)
+        if mapped.expression and _claim_is_open(claim) is None:
+            out.append((mapped.expression, claim))
+    return out
+
+
 def _lineage_findings(policy: Policy, result: ResolvedComponent, expression: str) -> list[Finding]:
-    """lineage-drift: the component's own licence drops terms a base model imposes."""
+    """lineage-drift: what the component declares drops terms a base model imposes, whatever
+    the declared licence is. lineage-unknown: an ancestor could not be read, so the check
+    cannot be made; it fails closed at the same severity."""
     if policy.lineage == "ignore" or not result.lineage:
         return []
-    own = {f.facet for f in terms.facets_of(expression)}
-    own_open = not _restricted(expression)
-    for hop in result.lineage:
-        if not hop.license or not _restricted(hop.license):
-            continue
-        lost = {f.facet for f in terms.facets_of(hop.license)} - own
-        if lost or own_open:
+    out: list[Finding] = []
+    for declared, claim in _declared(result, expression):
+        own = {f.facet for f in terms.facets_of(declared)}
+        own_open = not _restricted(declared)
+        for hop in result.lineage:
+            if not hop.license or not _restricted(hop.license):
+                continue
+            lost = {f.facet for f in terms.facets_of(hop.license)} - own
+            if not (lost or own_open):
+                continue
             dropped = ", ".join(sorted(lost)) or "its terms"
-            return [Finding(
+            said = f"{claim.field} says {claim.value!r}" if claim else f"declares {declared}"
+            out.append(Finding(
                 "lineage-drift", _SEVERITY[policy.lineage],
-                f"declares {expression}, more permissive than its ancestor {hop.parent} "
-                f"({_licence_name(hop.license)}), dropping {dropped}: {_chain(result, hop)}",
-                result.component.purl, result.places,
-                "a derivative stays bound by its base model's licence: treat it under "
-                f"{hop.license}, or add an exception pinned to {expression} if the base's "
-                "licensor granted the relicensing",
-            )]
-    return []
+                f"{said}, which drops terms of its ancestor {hop.parent} "
+                f"({_licence_name(hop.license)}): {dropped}; {_chain(result, hop)}",
+                result.component.purl, (claim.place,) if claim else result.places,
+                "a derivative stays bound by its base model's licence: "
+                + (f"state {hop.license} at {claim.place}" if claim else f"treat it under {hop.license}")
+                + f", or add an exception pinned to {expression} if the base's licensor granted "
+                "the relicensing",
+            ))
+            break
+    unreadable = [h for h in result.lineage if h.unreadable]
+    if unreadable:
+        shown = "; ".join(f"{_chain(result, h)}: {h.note}" for h in unreadable)
+        out.append(Finding(
+            "lineage-unknown", _SEVERITY[policy.lineage],
+            f"derives from {len(unreadable)} model(s) whose terms could not be read, so its "
+            f"lineage cannot be checked: {shown}",
+            result.component.purl, result.places, _LINEAGE_HINTS.get(
+                unreadable[0].cause or Cause.NOT_FOUND, _LINEAGE_HINTS[Cause.NOT_FOUND]),
+        ))
+    return out
+
+
+_LINEAGE_HINTS = {
+    Cause.ACCESS: "set HF_TOKEN to a token that can read the base (for a gated base, one whose "
+    "account accepted its licence), or read the base's licence by hand and add an exception for "
+    "this component with that licence as reason",
+    Cause.NOT_FOUND: "the base may have been deleted or renamed: correct base_model in the card, "
+    "or read the base's licence by hand and add an exception for this component with that "
+    "licence as reason",
+    Cause.NETWORK: "rerun when the Hub can be reached, or add an exception for this component with "
+    "the base's licence as reason",
+    Cause.NOT_IN_CATALOG: "run once online so the Hub can answer (the cache then serves offline "
+    "runs), or add an exception for this component with the base's licence as reason",
+    Cause.TOO_DEEP: "read the rest of the lineage by hand, then add an exception for this "
+    "component with the root's licence as reason",
+}
+
+
+def _gated_findings(result: ResolvedComponent) -> list[Finding]:
+    if result.gated is None:
+        return []
+    how = "approved by hand" if result.gated == "manual" else "approved automatically"
+    page = next((e.url for e in (result.outcome.evidence if isinstance(result.outcome, Resolution)
+                                 else ()) if e.source == "hub" and e.url), None)
+    return [Finding(
+        "gated", Severity.INFO,
+        f"gated on the Hub ({how}): its licence must be accepted on the Hub, by the account "
+        "that downloads it, before the weights can be downloaded",
+        result.component.purl, result.places,
+        f"accept the licence{' at ' + page if page else ' on its Hub page'}; a CI job that "
+        "downloads the weights needs HF_TOKEN from an account that has accepted it",
+    )]
 
 
 def _project_claim_findings(policy: Policy, claims: Sequence[Claim],
@@ -525,7 +592,7 @@ def _project_claim_findings(policy: Policy, claims: Sequence[Claim],
 _CAP = {"error": Severity.ERROR, "warn": Severity.WARNING, "info": Severity.INFO}
 _RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
 # A published target's own claim and lineage are the repository's statement: never capped.
-_PUBLISH_KEEPS = frozenset({"open-washing", "lineage-drift"})
+_PUBLISH_KEEPS = frozenset({"open-washing", "lineage-drift", "lineage-unknown"})
 
 
 def _cap_mentions(policy: Policy, findings: list[Finding], results: list[ComponentResult]
@@ -623,6 +690,7 @@ def evaluate(
         own = _licence_findings(result, outcome.expression, decision)
         own += _claim_findings(policy, result, outcome.expression, decision)
         own += _lineage_findings(policy, result, outcome.expression)
+        own += _gated_findings(result)
         blocking = [f for f in own if f.severity is not Severity.INFO]
         info = [f for f in own if f.severity is Severity.INFO]
         if not blocking:

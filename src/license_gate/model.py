@@ -204,6 +204,7 @@ class Cause(str, enum.Enum):
     ACCESS = "access"  # gated or private: the registry refused to show the card
     NOT_IN_CATALOG = "not-in-catalog"  # offline, and the bundled catalog has no entry
     NO_TERMS = "no-terms"  # a hosted API or another model hub whose terms the catalog lacks
+    TOO_DEEP = "too-deep"  # a lineage longer than the resolver follows
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,15 @@ class LineageHop:
     license: str | None
     source: str  # where the hop was read: hub card, hub tags, GGUF header, catalog, ...
     note: str | None = None
+    # Why the parent's licence is None: the parent could not be read (a 401, a 404, offline
+    # with no catalog entry...). Such a hop fails the lineage check closed.
+    cause: Cause | None = None
+
+    @property
+    def unreadable(self) -> bool:
+        """The parent's terms are unknown for a reason the lineage check must report; a
+        local file base is checked where that file is read, so it is not one."""
+        return self.license is None and self.cause is not None and self.cause is not Cause.NOT_REGISTRY
 
 
 @dataclass(frozen=True)
@@ -243,6 +253,9 @@ class ResolvedComponent:
     version_evidence: Evidence | None = None
     claims: tuple[Claim, ...] = ()
     lineage: tuple[LineageHop, ...] = ()
+    # The Hub's gating ("auto" or "manual"): the licence is accepted on the Hub before the
+    # files can be downloaded.
+    gated: str | None = None
 
     @property
     def relation(self) -> Relation:

@@ -33,7 +33,7 @@ def hub(fake_hub: FakeHub) -> FakeHub:
                                    "license_link": "LICENSE"})
     fake_hub.model("meta-llama/Llama-3.2-1B", {"license": "llama3.2"}, gated="manual")
     fake_hub.model("private/forbidden", {"license": "mit"})
-    fake_hub.repos[("models", "private/forbidden")]["private_403"] = True
+    fake_hub.forbidden.add(("models", "private/forbidden"))
     fake_hub.model("google-bert/bert-base-uncased", {"license": "apache-2.0"})
     fake_hub.redirects["bert-base-uncased"] = "google-bert/bert-base-uncased"
     fake_hub.dataset("HuggingFaceH4/ultrachat_200k", {"license": "mit"})
@@ -89,22 +89,40 @@ def test_merge_has_several_parents(tmp_path: Path, hub: FakeHub) -> None:
     assert parents == {("mistralai/Mistral-7B-v0.1", "merge"), ("acme/chat-ft", "merge")}
 
 
-def test_access_errors_are_unresolved_with_token_hint(tmp_path: Path, hub: FakeHub) -> None:
-    got = by_name(resolver(tmp_path, hub).resolve([ref("meta-llama/Llama-3.2-1B"), ref("private/forbidden"),
-                                                     ref("nobody/nothing")]))
-    gated = got["meta-llama/Llama-3.2-1B"].outcome
-    assert isinstance(gated, Unresolved) and gated.cause is Cause.ACCESS
-    assert "gated" in gated.reason and "HF_TOKEN" in gated.reason
-    assert got["private/forbidden"].outcome.cause is Cause.ACCESS  # type: ignore[union-attr]
+def test_a_gated_repository_answers_its_card_to_anyone(tmp_path: Path, hub: FakeHub) -> None:
+    (got,) = resolver(tmp_path, hub).resolve([ref("meta-llama/Llama-3.2-1B")])
+    assert got.outcome.expression == "LicenseRef-scancode-llama-3.2-license-2024"  # type: ignore[union-attr]
+    assert got.gated == "manual"
+    assert hub.auth == [None]
+
+
+def test_anonymous_401_means_private_or_missing_alike(tmp_path: Path, hub: FakeHub) -> None:
+    hub.model("acme/secret", {"license": "mit"}, private=True)
+    got = by_name(resolver(tmp_path, hub).resolve([ref("acme/secret"), ref("nobody/nothing")]))
+    for name in ("acme/secret", "nobody/nothing"):
+        outcome = got[name].outcome
+        assert isinstance(outcome, Unresolved) and outcome.cause is Cause.ACCESS
+        assert "HTTP 401" in outcome.reason and "private or missing" in outcome.reason
+        assert "HF_TOKEN" in outcome.reason
+
+
+def test_with_a_token_missing_is_404_private_opens_and_403_is_refused(tmp_path: Path, hub: FakeHub) -> None:
+    hub.model("acme/secret", {"license": "mit"}, private=True)
+    got = by_name(resolver(tmp_path, hub, hf_token="hf_reader").resolve([
+        ref("acme/secret"), ref("nobody/nothing"), ref("private/forbidden")]))
+    assert got["acme/secret"].outcome.expression == "MIT"  # type: ignore[union-attr]
     missing = got["nobody/nothing"].outcome
     assert isinstance(missing, Unresolved) and missing.cause is Cause.NOT_FOUND
+    assert "404" in missing.reason
+    forbidden = got["private/forbidden"].outcome
+    assert isinstance(forbidden, Unresolved) and forbidden.cause is Cause.ACCESS
+    assert "HTTP 403" in forbidden.reason
 
 
-def test_token_is_sent_to_the_endpoint_and_opens_gated_repos(tmp_path: Path, hub: FakeHub) -> None:
-    got = by_name(resolver(tmp_path, hub, hf_token="hf_secret_123").resolve([ref("meta-llama/Llama-3.2-1B")]))
-    assert got["meta-llama/Llama-3.2-1B"].outcome.expression == "LicenseRef-scancode-llama-3.2-license-2024"  # type: ignore[union-attr]
-    assert hub.auth[-1] == "Bearer hf_secret_123"
-    assert "hf_secret_123" not in repr(got)
+def test_a_token_the_hub_does_not_know_is_reported_as_refused(tmp_path: Path, hub: FakeHub) -> None:
+    (got,) = resolver(tmp_path, hub, hf_token="hf_expired").resolve([ref("acme/llama-mid")])
+    assert isinstance(got.outcome, Unresolved) and got.outcome.cause is Cause.ACCESS
+    assert "Invalid credentials in Authorization header" in got.outcome.reason
 
 
 def test_unrecognised_other_licence(tmp_path: Path, hub: FakeHub) -> None:

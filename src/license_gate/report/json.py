@@ -59,9 +59,10 @@ def to_dict(report: Report) -> dict[str, Any]:
                 {"value": c.value, "field": c.field, "path": c.place.path, "line": c.place.line}
                 for c in resolved.claims
             ],
+            "gated": resolved.gated,
             "lineage": [
                 {"child": h.child, "parent": h.parent, "relation": h.relation, "license": h.license,
-                 "source": h.source, "note": h.note}
+                 "source": h.source, "note": h.note, "cause": h.cause.value if h.cause else None}
                 for h in resolved.lineage
             ],
         })

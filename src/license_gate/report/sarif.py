@@ -33,8 +33,15 @@ RULES: dict[str, tuple[str, str]] = {
                      "licence for something whose real terms, or whose base model's terms, are "
                      "restrictive."),
     "lineage-drift": ("Derived model drops its base model's terms",
-                      "A model declares a licence more permissive than a restrictive ancestor "
-                      "in its base_model lineage."),
+                      "A model, or a card, header or Modelfile describing it, declares a licence "
+                      "that drops terms a restrictive ancestor in its base_model lineage imposes."),
+    "lineage-unknown": ("Base model's terms could not be read",
+                        "An ancestor in the base_model lineage could not be read (401, 403, 404, "
+                        "the Hub unreachable, offline with no catalog entry), so the derivative "
+                        "cannot be checked against it; the check fails closed."),
+    "gated": ("Gated model",
+              "The model is gated on the Hub: its licence must be accepted there before the "
+              "weights can be downloaded."),
     "parse-error": ("File could not be read",
                     "A dependency file, config, notebook or model header is malformed; every "
                     "other file was still checked."),

@@ -65,6 +65,8 @@ def _line(result: ComponentResult, detailed: bool) -> list[str]:
     for claim in resolved.claims:
         value = claim.value if len(claim.value) <= 60 else claim.value[:57].rstrip() + "..."
         lines.append(f"      claimed: {value!r} ({claim.field} at {claim.place})")
+    if resolved.gated:
+        lines.append(f"      gated: {resolved.gated} (accept the licence on the Hub to download)")
     for hop in resolved.lineage:
         licence = hop.license or "?"
         extra = f"; {hop.note}" if hop.note else ""

@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from license_gate.knowledge import licensing
@@ -144,21 +144,31 @@ class AIResolver:
                 self.cache = None
 
     def _card_outcome(self, key: HubKey) -> tuple[Outcome, HubCard | None]:
-        """The licence a Hub repository carries, from its card or, failing the Hub, the
-        catalog."""
+        """The licence a Hub repository carries, from its card or, when the Hub cannot
+        show the card (offline, unreachable, 401, 403, 404), from the bundled catalog."""
         kind, repo_id, revision = key
         card = self.cards.get(key)
         if isinstance(card, HubCard):
             return self._licence_of(card, revision), card
         failure = card if isinstance(card, Unresolved) else Unresolved("not looked up", Cause.NOT_FOUND)
-        if failure.cause in (Cause.NETWORK, Cause.OFFLINE):
-            entry = catalog.lookup("huggingface", repo_id, kind)
-            if entry is not None:
-                return Resolution(entry.expression, (entry.evidence(repo_id),)), None
-            if failure.cause is Cause.OFFLINE:
-                return Unresolved(f"{failure.reason}, and the bundled catalog has no entry",
-                                  Cause.NOT_IN_CATALOG), None
+        entry = catalog.lookup("huggingface", repo_id, kind)
+        if entry is not None:
+            why = (None if failure.cause is Cause.OFFLINE
+                   else f"the Hub could not show the card ({failure.reason})")
+            return Resolution(entry.expression, (entry.evidence(repo_id, why),)), None
+        if failure.cause is Cause.OFFLINE:
+            return Unresolved(f"{failure.reason}, and the bundled catalog has no entry",
+                              Cause.NOT_IN_CATALOG), None
         return failure, None
+
+    def _identity(self, key: HubKey) -> str:
+        """What makes two names one repository: the Hub's ``_id`` once a card is read (a
+        legacy name answers with its current one's), else the current name the bundled
+        rename table knows."""
+        card = self.cards.get(key)
+        if isinstance(card, HubCard):
+            return card.identity
+        return catalog.canonical_hub_id(key[1], key[0]).lower()
 
     def _licence_of(self, card: HubCard, revision: str | None) -> Outcome:
         section = "datasets/" if card.kind is Kind.DATASET else ""
@@ -222,59 +232,86 @@ class AIResolver:
     # -- lineage
 
     def _lineage(self, root: HubKey) -> tuple[LineageHop, ...]:
-        """Walk base_model links breadth-first, fetching each level concurrently."""
+        """Walk base_model links breadth-first, fetching each level concurrently. A parent
+        named twice (the card's old name and the tags' current one) is one parent; a parent
+        that cannot be read is a hop with no licence and its cause, never dropped."""
         hops: list[LineageHop] = []
-        seen = {(root[0], root[1].lower())}
+        seen = {self._identity(root)}
+        # each walked repository's chain back to the root, to tell a cycle from a diamond
+        chains: dict[HubKey, frozenset[str]] = {root: frozenset(seen)}
         frontier = [root]
         for depth in range(MAX_LINEAGE_DEPTH):
-            nxt: list[tuple[HubKey, HubKey, str]] = []
+            wanted: list[tuple[HubKey, HubKey, str]] = []
             for key in frontier:
                 card = self.cards.get(key)
-                if not isinstance(card, HubCard):
-                    continue
-                for base, relation in card.bases:
-                    parent: HubKey = (Kind.MODEL, base, None)
-                    if (Kind.MODEL, base.lower()) in seen:
-                        hops.append(LineageHop(card.repo_id, base, relation, None, "hub card",
-                                               "cycle: already in the chain, not followed again"))
-                        continue
-                    seen.add((Kind.MODEL, base.lower()))
-                    nxt.append((key, parent, relation))
-            if not nxt:
+                if isinstance(card, HubCard):
+                    wanted.extend((key, (Kind.MODEL, catalog.canonical_hub_id(base), None), relation)
+                                  for base, relation in card.bases)
+            if not wanted:
                 break
-            self._fetch([parent for _, parent, _ in nxt])
-            for child, parent, relation in nxt:
+            if depth == MAX_LINEAGE_DEPTH - 1:
+                hops.append(LineageHop(self._name(wanted[0][0]), wanted[0][1][1], wanted[0][2], None,
+                                       "hub card", f"lineage deeper than {MAX_LINEAGE_DEPTH}; not "
+                                       "followed", Cause.TOO_DEEP))
+                break
+            self._fetch([parent for _, parent, _ in wanted])
+            parents: dict[tuple[HubKey, str], tuple[HubKey, str]] = {}
+            for child, parent, relation in wanted:
+                slot = (child, self._identity(parent))
+                if slot in parents:
+                    # The tags say how the child derives; the card's own base_model often not.
+                    if parents[slot][1] == "base" and relation != "base":
+                        parents[slot] = (parents[slot][0], relation)
+                    continue
+                parents[slot] = (parent, relation)
+            frontier = []
+            for (child, identity), (parent, relation) in parents.items():
                 outcome, card = self._card_outcome(parent)
-                licence = outcome.expression if isinstance(outcome, Resolution) else None
-                source = "hub card" if card is not None else (
-                    "catalog" if isinstance(outcome, Resolution) else "unresolved")
-                note = None if isinstance(outcome, Resolution) else outcome.reason
-                child_card = self.cards.get(child)
-                child_name = child_card.repo_id if isinstance(child_card, HubCard) else child[1]
-                hops.append(LineageHop(child_name, card.repo_id if card else parent[1], relation,
-                                       licence, source, note))
-            frontier = [parent for _, parent, _ in nxt]
-            if depth == MAX_LINEAGE_DEPTH - 1 and frontier:
-                hops.append(LineageHop(frontier[0][1], "?", "base", None, "hub card",
-                                       f"lineage deeper than {MAX_LINEAGE_DEPTH}; not followed"))
+                name = card.repo_id if card is not None else parent[1]
+                if isinstance(outcome, Resolution):
+                    source = "hub card" if card is not None else "catalog"
+                    note = None if card is not None else outcome.evidence[0].note
+                    hop = LineageHop(self._name(child), name, relation, outcome.expression, source, note)
+                else:
+                    hop = LineageHop(self._name(child), name, relation, None, "unresolved",
+                                     outcome.reason, outcome.cause)
+                if identity in seen:
+                    # A cycle, or two bases that share an ancestor: reported once, walked once.
+                    what = "cycle" if identity in chains.get(child, frozenset()) else "shared ancestor"
+                    hops.append(replace(hop, note=f"{what}: already in the lineage; not followed again"))
+                    continue
+                seen.add(identity)
+                hops.append(hop)
+                if card is not None:
+                    chains[parent] = chains.get(child, frozenset()) | {identity}
+                    frontier.append(parent)
         return tuple(hops)
+
+    def _name(self, key: HubKey) -> str:
+        card = self.cards.get(key)
+        return card.repo_id if isinstance(card, HubCard) else key[1]
 
     # -- weak candidates
 
     def confirm(self, refs: Sequence[Reference]) -> list[Reference]:
         """The weak candidates (id-shaped literals whose context says nothing) that the Hub
-        confirms are repositories. A definite 404 is remembered in the cache like a card;
-        a refusal (401, 403: gated, private or missing) or a failure confirms nothing and is
-        not remembered. At most MAX_CONFIRM distinct ids are asked per run."""
+        confirms are repositories. What the Hub says is not one is remembered in the cache
+        like a card: a 404, or, asked without a token, a 401 (the Hub answers an anonymous
+        caller 401 for a private and a missing repository alike, so neither can ever be
+        confirmed without one; asked again once a token is set). A refusal of a token or a
+        failure confirms nothing and is not remembered. At most MAX_CONFIRM distinct ids
+        are asked per run."""
         ids = list(dict.fromkeys((r.kind, r.name) for r in refs))
         asked = ids[:MAX_CONFIRM]
+        anonymous = not self.settings.hf_token
+        scope = "anonymous:" if anonymous else ""
         absent: set[tuple[Kind, str]] = set()
         keys: list[HubKey] = []
         for kind, name in asked:
             cached = None
             if self.cache is not None:
                 try:
-                    cached = self.cache.get_entry("hub-absent", f"{kind.value}:{name.lower()}",
+                    cached = self.cache.get_entry("hub-absent", f"{scope}{kind.value}:{name.lower()}",
                                                   HUB_TTL_SECONDS)
                 except CacheError as exc:
                     self.notes.append(f"cache disabled for this run: {exc}")
@@ -285,12 +322,13 @@ class AIResolver:
                 keys.append((kind, name, None))
         self._fetch(keys)
         confirmed = {(k, n) for k, n, _ in keys if isinstance(self.cards.get((k, n, None)), HubCard)}
+        not_there = {Cause.NOT_FOUND, Cause.ACCESS} if anonymous else {Cause.NOT_FOUND}
         missing = [(k, n) for k, n, _ in keys
                    if isinstance(self.cards.get((k, n, None)), Unresolved)
-                   and self.cards[(k, n, None)].cause is Cause.NOT_FOUND]  # type: ignore[union-attr]
+                   and self.cards[(k, n, None)].cause in not_there]  # type: ignore[union-attr]
         if missing and self.cache is not None:
             try:
-                self.cache.put_entries("hub-absent", [(f"{k.value}:{n.lower()}", {"absent": True})
+                self.cache.put_entries("hub-absent", [(f"{scope}{k.value}:{n.lower()}", {"absent": True})
                                                       for k, n in missing])
             except CacheError as exc:
                 self.notes.append(f"cache disabled for this run: {exc}")
@@ -319,9 +357,11 @@ class AIResolver:
                 pins.setdefault((ref.ecosystem, ref.name.lower(), ref.kind), set()).add(ref.revision)
         for ref in refs:
             name = ref.name
+            if ref.ecosystem == "huggingface":
+                name = catalog.canonical_hub_id(name, ref.kind)
             # "main" is the Hub's default branch: the same thing as no revision at all.
             revision = None if ref.revision == "main" else ref.revision
-            pinned = pins.get((ref.ecosystem, name.lower(), ref.kind), set())
+            pinned = pins.get((ref.ecosystem, ref.name.lower(), ref.kind), set())
             if revision is None and len(pinned) == 1:
                 revision = next(iter(pinned))
             key = (ref.ecosystem, name.lower() if ref.ecosystem == "huggingface" else name, ref.kind,
@@ -332,23 +372,44 @@ class AIResolver:
             group.bases.extend(b for b in ref.bases if b not in group.bases)
         self._local = {g.name: g for g in groups.values() if g.ecosystem == "file"}
         hub_keys = [(g.kind, g.name, g.revision) for g in groups.values() if g.ecosystem == "huggingface"]
-        hub_keys += [(Kind.MODEL, name, None) for g in groups.values() for eco, name, _ in g.bases
-                     if eco == "huggingface"]
+        hub_keys += [(Kind.MODEL, catalog.canonical_hub_id(name), None) for g in groups.values()
+                     for eco, name, _ in g.bases if eco == "huggingface"]
         if hub_keys:
             self._fetch(hub_keys)
         resolved: list[ResolvedComponent] = []
-        for group in groups.values():
+        for group in self._merge_renamed(groups.values()):
             # Where the model is used comes first: a finding points there, not at a README.
             places = tuple(sorted(group.places, key=lambda p: (
                 _RELATION_ORDER[p.relation or Relation.USE], p.path, p.line or 0, p.role or "")))
             outcome, lineage, name = self._resolve_group(group)
+            card = self.cards.get((group.kind, group.name, group.revision)) \
+                if group.ecosystem == "huggingface" else None
             resolved.append(ResolvedComponent(
                 Component(group.ecosystem, name, group.revision, group.kind), outcome, places,
                 claims=tuple(group.claims), lineage=lineage,
+                gated=card.gated if isinstance(card, HubCard) else None,
             ))
         if self.cache is not None:
             self.cache.close()
         return resolved
+
+    def _merge_renamed(self, groups: Iterable[_Group]) -> list[_Group]:
+        """One component per repository: a legacy name and its current name (the Hub
+        redirected one to the other, or answered both with the same ``_id``) merge, with
+        the places of both."""
+        merged: dict[tuple[str, str, Kind, str | None], _Group] = {}
+        for group in groups:
+            identity = (self._identity((group.kind, group.name, group.revision))
+                        if group.ecosystem == "huggingface" else group.name)
+            key = (group.ecosystem, identity, group.kind, group.revision)
+            into = merged.get(key)
+            if into is None:
+                merged[key] = group
+                continue
+            into.places |= group.places
+            into.claims.extend(c for c in group.claims if c not in into.claims)
+            into.bases.extend(b for b in group.bases if b not in into.bases)
+        return list(merged.values())
 
     def _resolve_group(self, group: _Group) -> tuple[Outcome, tuple[LineageHop, ...], str]:
         if group.ecosystem == "huggingface":
@@ -378,7 +439,7 @@ class AIResolver:
 
     def _base_outcome(self, ecosystem: str, name: str) -> Outcome:
         if ecosystem == "huggingface":
-            return self._card_outcome((Kind.MODEL, name, None))[0]
+            return self._card_outcome((Kind.MODEL, catalog.canonical_hub_id(name), None))[0]
         if ecosystem == "ollama":
             entry = catalog.lookup("ollama", name, Kind.MODEL)
             if entry is not None:
@@ -412,34 +473,49 @@ class AIResolver:
             outcome = self._base_outcome(ecosystem, name)
             if isinstance(outcome, Resolution):
                 source = outcome.evidence[0].source if outcome.evidence else "resolved"
-                hops.append(LineageHop(group.name, name, relation, outcome.expression, source))
+                note = outcome.evidence[0].note if source == "catalog" else None
+                hops.append(LineageHop(group.name, name, relation, outcome.expression, source, note))
             else:
-                hops.append(LineageHop(group.name, name, relation, None, "unresolved", outcome.reason))
+                hops.append(LineageHop(group.name, name, relation, None, "unresolved", outcome.reason,
+                                       outcome.cause))
             if ecosystem == "huggingface":
-                hops.extend(self._lineage((Kind.MODEL, name, None)))
+                hops.extend(self._lineage((Kind.MODEL, catalog.canonical_hub_id(name), None)))
         return tuple(hops)
 
     def _resolve_local(self, group: _Group) -> Outcome:
+        """A local model's licence is its bases', combined: every base that can be read
+        counts, so one unreadable base never hides a restrictive one (the lineage check
+        reports the unreadable one). With no readable base, the file's own claim is all
+        there is."""
         registry_bases = [(e, n, r) for e, n, r in group.bases
                           if e != "file" or n in self._local]
         if registry_bases:
             outcomes = [(n, self._base_outcome(e, n)) for e, n, _ in registry_bases]
-            failed = [(n, o) for n, o in outcomes if isinstance(o, Unresolved)]
-            if failed:
-                name, failure = failed[0]
-                return Unresolved(f"base model {name}: {failure.reason}", failure.cause)
-            expressions = [o.expression for _, o in outcomes if isinstance(o, Resolution)]
-            evidence = tuple(Evidence("lineage", "base model", n, f"licence {o.expression} carries "
-                                      "through to derived models", None)
-                             for n, o in outcomes if isinstance(o, Resolution))
-            return Resolution(_combine(expressions), evidence)
-        for claim in group.claims:
-            mapped = from_claim(claim.value)
-            if mapped.expression:
-                return Resolution(mapped.expression, (Evidence(
-                    "claim", claim.field, claim.value,
-                    f"stated at {claim.place}; no base model to check it against", mapped.source),))
+            known = [(n, o) for n, o in outcomes if isinstance(o, Resolution)]
+            if known:
+                evidence = tuple(Evidence("lineage", "base model", n, f"licence {o.expression} carries "
+                                          "through to derived models", None) for n, o in known)
+                return Resolution(_combine([o.expression for _, o in known]), evidence)
+            claimed = self._claimed(group, "its base model could not be read")
+            if claimed is not None:
+                return claimed
+            name, failure = outcomes[0]
+            assert isinstance(failure, Unresolved)
+            return Unresolved(f"base model {name}: {failure.reason}", failure.cause)
+        claimed = self._claimed(group, "no base model to check it against")
+        if claimed is not None:
+            return claimed
         if group.claims:
             shown = "; ".join(c.value[:60] for c in group.claims)
             return Unresolved(f"the licence claimed here is not recognised ({shown})", Cause.UNRECOGNISED)
         return Unresolved("the file states no licence and names no base model", Cause.NO_LICENSE)
+
+    @staticmethod
+    def _claimed(group: _Group, why: str) -> Resolution | None:
+        for claim in group.claims:
+            mapped = from_claim(claim.value)
+            if mapped.expression:
+                return Resolution(mapped.expression, (Evidence(
+                    "claim", claim.field, claim.value, f"stated at {claim.place}; {why}",
+                    mapped.source),))
+        return None

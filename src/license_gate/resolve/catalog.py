@@ -26,9 +26,10 @@ class CatalogEntry:
     source: str
     checked: str
 
-    def evidence(self, name: str) -> Evidence:
+    def evidence(self, name: str, why: str | None = None) -> Evidence:
+        note = f"bundled catalog, checked {self.checked}; matched {name}"
         return Evidence("catalog", f"{self.family} family", self.license,
-                        f"bundled catalog, checked {self.checked}; matched {name}", self.source)
+                        f"{why}; {note}" if why else note, self.source)
 
 
 @lru_cache(maxsize=1)
@@ -49,9 +50,29 @@ def lookup(ecosystem: str, name: str, kind: Kind) -> CatalogEntry | None:
     """The first entry whose pattern matches the id (case-insensitively, as the Hub and
     Ollama treat ids). Entries are ordered specific before general."""
     lowered = name.lower()
+    if ecosystem == "huggingface":
+        current = canonical_hub_id(name, kind).lower()
+        if current != lowered:
+            return _match(ecosystem, current, kind) or _match(ecosystem, lowered, kind)
+    return _match(ecosystem, lowered, kind)
+
+
+def _match(ecosystem: str, lowered: str, kind: Kind) -> CatalogEntry | None:
     for entry in entries():
         if entry.ecosystem != ecosystem or entry.kind is not kind:
             continue
         if any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in entry.patterns):
             return entry
     return None
+
+
+@lru_cache(maxsize=1)
+def _renames() -> dict[tuple[Kind, str], str]:
+    table = licensing.load_data("hub_renames.json")["renames"]
+    return {(Kind(r.get("kind", "model")), r["from"].lower()): r["to"] for r in table}
+
+
+def canonical_hub_id(name: str, kind: Kind = Kind.MODEL) -> str:
+    """The current name of a Hub repository the bundled rename table knows under an old
+    one; any other name unchanged. Online, the Hub's redirect answers the same question."""
+    return _renames().get((kind, name.lower()), name)

@@ -64,6 +64,7 @@ class Denied:
     url: str
     status: int
     code: str | None  # X-Error-Code, e.g. GatedRepo
+    message: str | None = None  # X-Error-Message, e.g. "Invalid credentials in Authorization header"
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ class JsonClient:
                 if status == 404:
                     return NotFound(redact(url))
                 if status in (401, 403):
-                    return Denied(redact(url), status, response.headers.get("X-Error-Code"))
+                    return Denied(redact(url), status, response.headers.get("X-Error-Code"),
+                                  response.headers.get("X-Error-Message"))
                 if status == 200:
                     if len(body) > MAX_BODY_BYTES:
                         return Failed(f"response larger than {MAX_BODY_BYTES} bytes")

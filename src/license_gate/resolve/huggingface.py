@@ -2,11 +2,21 @@
 pinned with ``/revision/{rev}`` when the reference pins one.
 
 The licence comes from ``cardData.license`` (``license_name``/``license_link`` for
-``other``), else from ``license:`` tags. Bases come from ``cardData.base_model`` and
-``base_model:<relation>:<id>`` tags. Gated, private, 401 and 403 are unresolved with a
-hint to set ``HF_TOKEN``; the token is sent only to the configured endpoint (the client
-drops it on a redirect to another host) and never printed. Legacy ids follow their
-redirect, and the card's own ``id`` is recorded as the canonical name.
+``other``), else from ``license:`` tags; a body may have no ``cardData`` at all. Bases come
+from ``cardData.base_model`` and from ``base_model:<id>`` / ``base_model:<relation>:<id>``
+tags, which the Hub writes with the *current* name of a renamed base while the card keeps
+the name its author typed; the resolver merges the two once both are fetched.
+
+What the real Hub answers (recorded in huggingface_hub's public test cassettes, and its
+error handling in ``utils/_http.py``):
+- a gated repository answers 200 with its full card to anyone; only the files are gated;
+- without a token, a private *or missing* repository answers 401 (with a token, 404), and
+  a token the Hub rejects answers 401 with ``X-Error-Message: Invalid credentials...``;
+- a legacy id answers 307 to its new name, keeping ``/revision/...`` and the query, or 200
+  under the old name with the same ``_id``, which is kept as the repository's identity.
+
+The token is sent only to the configured endpoint (the client drops it on a redirect to
+another host) and never printed.
 """
 
 from __future__ import annotations
@@ -49,13 +59,19 @@ class HubCard:
     gated: str | None  # None, "auto" or "manual"
     sha: str | None
     url: str
+    # The Hub's ``_id``: the same for a repository under its legacy and its current name.
+    uid: str | None = None
+
+    @property
+    def identity(self) -> str:
+        return self.uid or self.repo_id.lower()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "repo_id": self.repo_id, "kind": self.kind.value, "licenses": list(self.licenses),
             "license_name": self.license_name, "license_link": self.license_link,
             "license_field": self.license_field, "bases": [list(b) for b in self.bases],
-            "gated": self.gated, "sha": self.sha, "url": self.url,
+            "gated": self.gated, "sha": self.sha, "url": self.url, "uid": self.uid,
         }
 
     @classmethod
@@ -64,7 +80,7 @@ class HubCard:
             str(data["repo_id"]), Kind(data["kind"]), tuple(data["licenses"]),
             data.get("license_name"), data.get("license_link"), str(data["license_field"]),
             tuple((str(b[0]), str(b[1])) for b in data["bases"]), data.get("gated"),
-            data.get("sha"), str(data["url"]),
+            data.get("sha"), str(data["url"]), data.get("uid"),
         )
 
 
@@ -107,6 +123,7 @@ def parse_card(data: dict[str, Any], kind: Kind, requested: str, url: str) -> Hu
         license_field=field, bases=tuple(bases),
         gated=gated if isinstance(gated, str) else None,
         sha=data.get("sha") if isinstance(data.get("sha"), str) else None, url=url,
+        uid=data.get("_id") if isinstance(data.get("_id"), str) else None,
     )
 
 
@@ -130,13 +147,23 @@ class HubClient(JsonClient):
         if isinstance(result, Fetched):
             return parse_card(result.data, kind, repo_id, url)
         if isinstance(result, NotFound):
-            return Unresolved(f"not found on the Hub ({result.url} answered 404)", Cause.NOT_FOUND)
+            visible = "" if not self.has_token else ", or private and not shared with this token"
+            return Unresolved(f"not found on the Hub: {repo_id} answered 404 (deleted or "
+                              f"renamed without a redirect{visible})", Cause.NOT_FOUND)
         if isinstance(result, Denied):
-            what = "gated" if result.code == "GatedRepo" else "private, gated or missing"
-            hint = ("the token was refused" if self.has_token
-                    else "set HF_TOKEN to a token that can read it")
-            return Unresolved(f"the Hub refused access (HTTP {result.status}): the repository is "
-                              f"{what}; {hint}", Cause.ACCESS)
+            if result.code == "GatedRepo":
+                what = "gated, and this token has not been granted access"
+            elif result.status == 401 and self.has_token:
+                what = "refused with this token (" + (result.message or "invalid credentials") + ")"
+            elif result.status == 401:
+                # The Hub answers 401 to an anonymous request for a private repository and
+                # for one that does not exist, alike.
+                what = ("private or missing (the Hub answers 401 to anonymous requests for "
+                        "both); set HF_TOKEN to a token that can read it")
+            else:
+                what = "forbidden to this token" + (f" ({result.message})" if result.message else "")
+            return Unresolved(f"the Hub refused {repo_id} (HTTP {result.status}): {what}",
+                              Cause.ACCESS)
         return Unresolved(f"network: {result.reason} ({url})", Cause.NETWORK)
 
     def cards(self, requests: Sequence[tuple[Kind, str, str | None]]) -> list[HubCard | Unresolved]:
