@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import jsonschema
+import pytest
 
 from tests.fake_hub import FakeHub
 
@@ -65,3 +69,57 @@ def test_explain_unknown_component_and_nonsense(tmp_path: Path, run_cli) -> None
     nonsense = run_cli("explain", "definitely not a licence")
     assert nonsense.code == 2
     assert "is not a known licence id" in nonsense.err
+
+
+# Every form check reads as a Hub repository, and the component explain then shows.
+FORMS = [
+    ("bert-base-uncased", "pkg:huggingface/google-bert/bert-base-uncased"),
+    ("gpt2", "pkg:huggingface/openai-community/gpt2"),
+    ("google-bert/bert-base-uncased", "pkg:huggingface/google-bert/bert-base-uncased"),
+    ("hf:bert-base-uncased", "pkg:huggingface/google-bert/bert-base-uncased"),
+    ("https://huggingface.co/google-bert/bert-base-uncased/tree/main",
+     "pkg:huggingface/google-bert/bert-base-uncased"),
+    ("hf.co/google-bert/bert-base-uncased", "pkg:huggingface/google-bert/bert-base-uncased"),
+    ("models--google-bert--bert-base-uncased", "pkg:huggingface/google-bert/bert-base-uncased"),
+    ("google-bert/bert-base-uncased@86b5e0934494bd15c9632b12f734a8a67f723594",
+     "pkg:huggingface/google-bert/bert-base-uncased@86b5e0934494bd15c9632b12f734a8a67f723594"),
+    ("https://huggingface.co/datasets/rajpurkar/squad", "pkg:huggingface/rajpurkar/squad"),
+    ("pkg:huggingface/google-bert/bert-base-uncased", "pkg:huggingface/google-bert/bert-base-uncased"),
+]
+
+
+@pytest.mark.parametrize(("subject", "purl"), FORMS)
+def test_explain_accepts_every_id_form_check_accepts(subject: str, purl: str, tmp_path: Path,
+                                                     run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("explain", subject, "--offline", "--cache-dir", str(tmp_path / "c"),
+                     "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["component"]["id"] == purl
+    assert data["license"] in ("Apache-2.0", "MIT", "CC-BY-SA-4.0")
+
+
+def test_explain_json_component_has_the_check_report_fields(tmp_path: Path, fake_hub: FakeHub,
+                                                            run_cli) -> None:  # type: ignore[no-untyped-def]
+    fake_hub.model("meta-llama/Llama-3.1-8B", {"license": "llama3.1"}, gated="manual")
+    fake_hub.model("acme/chat-ft", {"license": "apache-2.0", "base_model": "meta-llama/Llama-3.1-8B"})
+    result = run_cli("explain", "acme/chat-ft", "--cache-dir", str(tmp_path / "c"), "--format", "json")
+    assert result.code == 0
+    data = json.loads(result.out)
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schemas" /
+                         "report-v1.schema.json").read_text())
+    component_schema = {"$schema": schema["$schema"], "$defs": schema["$defs"],
+                        "$ref": "#/$defs/component"}
+    jsonschema.validate(data["component"], component_schema)
+    assert data["component"]["verdict"] == "denied"
+    assert {f["rule"] for f in data["findings"]} == {"lineage-drift"}
+    assert data["component"]["lineage"][0]["parent"] == "meta-llama/Llama-3.1-8B"
+    assert data["policy"]["sources"] == ["builtin:default"]
+    text = run_cli("explain", "acme/chat-ft", "--cache-dir", str(tmp_path / "c"))
+    assert "verdict under builtin:default: denied" in text.out
+    assert "error [lineage-drift]" in text.out
+
+
+def test_explain_still_refuses_what_is_no_id(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("explain", "requests", "--offline")
+    assert result.code == 2

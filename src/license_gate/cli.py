@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--pypi-url", metavar="URL", help="PyPI JSON API base")
     explain.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
     explain.add_argument("--retries", type=int, default=3, metavar="N")
+    explain.add_argument("--format", choices=("text", "json"), default="text",
+                         help="json: the component with the same fields as in check's JSON report, "
+                         "its findings, and the licence facts")
+    explain.add_argument("--policy", type=Path, metavar="FILE",
+                         help="judge the component under this policy (default: the one check would "
+                         "use in the current directory)")
     return parser
 
 
@@ -435,11 +441,11 @@ def _explain_target(subject: str) -> tuple[str, str, str | None] | None:
         kind, _, rest = text[4:].partition("/")
         raw_name, _, raw_version = rest.partition("@")
         name = unquote(raw_name)
-        pinned = unquote(raw_version) if raw_version else None
+        version = unquote(raw_version) if raw_version else None
         if kind == "ollama":
-            return "ollama", f"{name}:{pinned or 'latest'}", None
+            return "ollama", f"{name}:{version or 'latest'}", None
         if kind in ("huggingface", "pypi", *_HOSTED) and name:
-            return kind, name, pinned
+            return kind, name, version
         return None
     for prefix, ecosystem in (("ollama:", "ollama"), ("hf:", "huggingface"),
                               ("huggingface:", "huggingface"), *((f"{h}:", h) for h in _HOSTED)):
@@ -448,13 +454,27 @@ def _explain_target(subject: str) -> tuple[str, str, str | None] | None:
             if ecosystem == "ollama" and ":" not in name:
                 name += ":latest"
             return ecosystem, name, None
-    if "://" in text:
-        return None
-    if "/" in text and is_hub_id(text.removeprefix("datasets/")):
-        return "huggingface", text, None
-    if ":" in text and is_ollama_name(text):
+    pinned = ""
+    if "@" in text and "://" not in text:
+        text, _, pinned = text.partition("@")
+    if "/" in text and "://" not in text and is_hub_id(text.removeprefix("datasets/")):
+        return "huggingface", text, pinned or None
+    if ":" in text and "://" not in text and is_ollama_name(text):
         return "ollama", text, None
-    return None
+    from license_gate.knowledge.hf import from_claim
+
+    if from_claim(text).expression is not None:
+        return None  # a licence id or slug: explained as a licence
+    # Every other form check reads as a Hub repository where a model is loaded: a Hub URL
+    # (huggingface.co/..., hf.co/...), a cache directory name, a legacy bare id (gpt2).
+    from license_gate.extract import literals
+    from license_gate.model import Kind
+
+    candidate = literals.judge(text, literals.Context(call="from_pretrained"))
+    if candidate is None:
+        return None
+    prefix = "datasets/" if candidate.kind is Kind.DATASET else ""
+    return candidate.ecosystem, prefix + candidate.name, pinned or None
 
 
 def _ollama_model_exists(subject: str) -> bool:
@@ -470,7 +490,7 @@ def run_explain(args: argparse.Namespace) -> int:
     from license_gate.knowledge import terms
     from license_gate.knowledge.hf import from_claim
     from license_gate.model import Kind, Place, Reference, Resolution
-    from license_gate.report.explain import format_explain
+    from license_gate.report.explain import explain_to_dict, format_explain
 
     subject = args.subject
     target = _explain_target(subject)
@@ -488,15 +508,25 @@ def run_explain(args: argparse.Namespace) -> int:
         if _ollama_model_exists(subject):
             notes.append(f"for the Ollama model of that name, run: license-gate explain "
                          f"ollama:{subject}")
-        sys.stdout.write(format_explain(subject, reading, mapped.expression,
-                                        [terms.facts_of(k) for k in symbols], notes=notes))
+        facts = [terms.facts_of(k) for k in symbols]
+        if args.format == "json":
+            _write_json(explain_to_dict(subject, reading, mapped.expression, facts, notes=notes))
+        else:
+            sys.stdout.write(format_explain(subject, reading, mapped.expression, facts, notes=notes))
         return EXIT_OK
 
+    from license_gate.evaluate import evaluate
+    from license_gate.policy import PolicyError, load_policy
     from license_gate.resolve.cache import default_cache_dir
     from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
 
     ecosystem, name, version = target
     cache_dir = args.cache_dir or default_cache_dir()
+    try:
+        policy = load_policy(args.policy, Path.cwd(), cache_dir=cache_dir, offline=args.offline)
+    except PolicyError as exc:
+        print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     http = HttpSettings(timeout=args.timeout, retries=args.retries, jobs=4)
     place = Place("<command line>")
     if ecosystem == "pypi":
@@ -522,6 +552,10 @@ def run_explain(args: argparse.Namespace) -> int:
                                    cache_dir=cache_dir, http=http))
         (resolved,) = ai.resolve([ref])
         notes = ai.notes
+    # Judged as check would judge it, so explain answers "what will the gate say" too.
+    report = evaluate(policy, [resolved], offline=args.offline, notes=notes)
+    (result,) = report.components
+    findings = [f for f in report.findings if f.component == resolved.component.purl]
     keys: dict[str, None] = {}
     outcome = resolved.outcome
     if isinstance(outcome, Resolution):
@@ -530,9 +564,21 @@ def run_explain(args: argparse.Namespace) -> int:
         if hop.license:
             keys.update(dict.fromkeys(terms.symbols(hop.license)))
     reading = f"{'dataset' if resolved.component.kind is Kind.DATASET else ecosystem} component"
-    sys.stdout.write(format_explain(subject, reading, None, [terms.facts_of(k) for k in keys],
-                                    component=resolved, notes=notes))
+    facts = [terms.facts_of(k) for k in keys]
+    if args.format == "json":
+        _write_json(explain_to_dict(subject, reading, None, facts, result=result, findings=findings,
+                                    policy_sources=report.policy_sources, notes=notes))
+    else:
+        sys.stdout.write(format_explain(subject, reading, None, facts, component=resolved,
+                                        notes=notes, result=result, findings=findings,
+                                        policy_sources=report.policy_sources))
     return EXIT_OK if isinstance(outcome, Resolution) else EXIT_VIOLATIONS
+
+
+def _write_json(data: dict[str, object]) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
 if __name__ == "__main__":

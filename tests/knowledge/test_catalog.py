@@ -78,3 +78,15 @@ def test_every_hub_licence_id_is_listed_and_mapped_or_explained() -> None:
 def test_catalog_covers_at_least_fifteen_datasets() -> None:
     datasets = {e.family for e in catalog.entries() if e.kind is Kind.DATASET}
     assert len(datasets) >= 15, sorted(datasets)
+
+
+def test_every_rename_is_sourced_and_leads_somewhere_new() -> None:
+    table = licensing.load_data("hub_renames.json")["renames"]
+    assert table
+    olds = {r["from"].lower() for r in table}
+    for rename in table:
+        assert rename["source"].startswith("https://"), rename
+        assert rename["observed"] and dt.date.fromisoformat(rename["checked"]) <= dt.date.today()
+        assert rename["to"].lower() not in olds, f"{rename['to']} is itself renamed: chain it"
+        assert catalog.canonical_hub_id(rename["from"].upper()) == rename["to"]
+    assert catalog.canonical_hub_id("acme/never-renamed") == "acme/never-renamed"

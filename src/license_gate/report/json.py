@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from license_gate import __version__
-from license_gate.model import Evidence, Place, Report, Resolution, Unresolved
+from license_gate.model import ComponentResult, Evidence, Finding, Place, Report, Resolution, Unresolved
 
 SCHEMA_VERSION = 1
 
@@ -31,41 +31,55 @@ def _places(places: tuple[Place, ...]) -> list[dict[str, Any]]:
     return out
 
 
+def component_to_dict(result: ComponentResult) -> dict[str, Any]:
+    """One component as the check report shows it (``explain --format json`` shows the same)."""
+    resolved = result.resolved
+    c = resolved.component
+    outcome = resolved.outcome
+    return {
+        "id": c.purl,
+        "kind": c.kind.value,
+        "ecosystem": c.ecosystem,
+        "name": c.name,
+        "relation": resolved.relation.value if c.kind.value != "package" else None,
+        "version": c.version,
+        "license": outcome.expression if isinstance(outcome, Resolution) else None,
+        "verdict": result.verdict.value,
+        "reason": result.detail,
+        "chosen": result.chosen,
+        "unresolved_reason": outcome.reason if isinstance(outcome, Unresolved) else None,
+        "unresolved_cause": outcome.cause.value if isinstance(outcome, Unresolved) else None,
+        "exception_reason": result.exception_reason,
+        "evidence": [_evidence(e) for e in outcome.evidence],
+        "version_evidence": _evidence(resolved.version_evidence)
+        if resolved.version_evidence else None,
+        "references": _places(resolved.places),
+        "claims": [
+            {"value": cl.value, "field": cl.field, "path": cl.place.path, "line": cl.place.line}
+            for cl in resolved.claims
+        ],
+        "gated": resolved.gated,
+        "lineage": [
+            {"child": h.child, "parent": h.parent, "relation": h.relation, "license": h.license,
+             "source": h.source, "note": h.note, "cause": h.cause.value if h.cause else None}
+            for h in resolved.lineage
+        ],
+    }
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "component": f.component,
+        "message": f.message,
+        "hint": f.hint,
+        "references": _places(f.places),
+    }
+
+
 def to_dict(report: Report) -> dict[str, Any]:
-    components = []
-    for result in report.components:
-        resolved = result.resolved
-        c = resolved.component
-        outcome = resolved.outcome
-        components.append({
-            "id": c.purl,
-            "kind": c.kind.value,
-            "ecosystem": c.ecosystem,
-            "name": c.name,
-            "relation": resolved.relation.value if c.kind.value != "package" else None,
-            "version": c.version,
-            "license": outcome.expression if isinstance(outcome, Resolution) else None,
-            "verdict": result.verdict.value,
-            "reason": result.detail,
-            "chosen": result.chosen,
-            "unresolved_reason": outcome.reason if isinstance(outcome, Unresolved) else None,
-            "unresolved_cause": outcome.cause.value if isinstance(outcome, Unresolved) else None,
-            "exception_reason": result.exception_reason,
-            "evidence": [_evidence(e) for e in outcome.evidence],
-            "version_evidence": _evidence(resolved.version_evidence)
-            if resolved.version_evidence else None,
-            "references": _places(resolved.places),
-            "claims": [
-                {"value": c.value, "field": c.field, "path": c.place.path, "line": c.place.line}
-                for c in resolved.claims
-            ],
-            "gated": resolved.gated,
-            "lineage": [
-                {"child": h.child, "parent": h.parent, "relation": h.relation, "license": h.license,
-                 "source": h.source, "note": h.note, "cause": h.cause.value if h.cause else None}
-                for h in resolved.lineage
-            ],
-        })
+    components = [component_to_dict(result) for result in report.components]
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "license-gate", "version": __version__},
@@ -80,17 +94,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "offline": report.offline,
         "inputs": list(report.inputs),
         "components": components,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "component": f.component,
-                "message": f.message,
-                "hint": f.hint,
-                "references": _places(f.places),
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_to_dict(f) for f in report.findings],
         "notes": list(report.notes),
     }
 
