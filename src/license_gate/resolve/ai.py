@@ -240,7 +240,7 @@ class AIResolver:
         # each walked repository's chain back to the root, to tell a cycle from a diamond
         chains: dict[HubKey, frozenset[str]] = {root: frozenset(seen)}
         frontier = [root]
-        for depth in range(MAX_LINEAGE_DEPTH):
+        for depth in range(MAX_LINEAGE_DEPTH + 1):
             wanted: list[tuple[HubKey, HubKey, str]] = []
             for key in frontier:
                 card = self.cards.get(key)
@@ -249,7 +249,7 @@ class AIResolver:
                                   for base, relation in card.bases)
             if not wanted:
                 break
-            if depth == MAX_LINEAGE_DEPTH - 1:
+            if depth == MAX_LINEAGE_DEPTH:
                 hops.append(LineageHop(self._name(wanted[0][0]), wanted[0][1][1], wanted[0][2], None,
                                        "hub card", f"lineage deeper than {MAX_LINEAGE_DEPTH}; not "
                                        "followed", Cause.TOO_DEEP))
