@@ -108,7 +108,8 @@ def score(cards: list[dict[str, Any]], report: dict[str, Any]) -> Scores:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=Path, default=CARDS)
     parser.add_argument("--online", action="store_true", help="let the tool ask the Hub (network)")
     parser.add_argument("--cache-dir", type=Path)
