@@ -30,6 +30,10 @@ SD1 = "LicenseRef-scancode-stable-diffusion-2022-08-22"
 
 @pytest.mark.parametrize(("ecosystem", "name", "kind", "expected"), [
     ("huggingface", "meta-llama/Llama-3.1-70B-Instruct", Kind.MODEL, LLAMA31),
+    ("huggingface", "unsloth/Meta-Llama-3.1-8B-Instruct-bnb-4bit", Kind.MODEL, LLAMA31),
+    ("huggingface", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", Kind.MODEL, LLAMA31),
+    ("huggingface", "unsloth/qwen2.5-3b-instruct-bnb-4bit", Kind.MODEL,
+     "LicenseRef-license-gate-qwen-research"),
     ("huggingface", "meta-llama/Meta-Llama-3-8B", Kind.MODEL, "LicenseRef-license-gate-llama-3-2024"),
     ("ollama", "llama3.2:3b", Kind.MODEL, "LicenseRef-scancode-llama-3.2-license-2024"),
     ("huggingface", "google/gemma-2-9b-it", Kind.MODEL, "LicenseRef-scancode-gemma-tou-2024-04-01"),
@@ -51,12 +55,17 @@ def test_catalog_lookups(ecosystem: str, name: str, kind: Kind, expected: str) -
 
 @pytest.mark.parametrize(("ecosystem", "name"), [
     # sizes or releases whose licence differs and could not be sourced stay unknown
-    ("huggingface", "Qwen/Qwen2.5-3B"),
+    ("huggingface", "Qwen/Qwen2.5-Coder-3B"),
     ("ollama", "deepseek-r1:8b"),  # a Llama-based distill, not the MIT R1 release
     ("huggingface", "someone/llama-3.1-finetune"),
     ("huggingface", "google/gemma-4-27b-it"),  # Gemma 4 is under other terms
     ("huggingface", "01-ai/Yi-34B"),  # relicensed between revisions: only the Hub can say
     ("huggingface", "nvidia/Nemotron-4-340B-Instruct"),  # an older Open Model License version
+    # a publisher's re-uploads are known by their exact ids only: the same namespace holds
+    # third-party fine-tunes under other licences
+    ("huggingface", "unsloth/Llama-3.1-Storm-8B"),
+    ("huggingface", "TheBloke/Llama-2-70B-OASST-1-200-AWQ"),
+    ("huggingface", "mlx-community/Llama-3.2-3B-Instruct-bf16"),
 ])
 def test_catalog_never_guesses(ecosystem: str, name: str) -> None:
     assert catalog.lookup(ecosystem, name, Kind.MODEL) is None
