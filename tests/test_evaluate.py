@@ -226,3 +226,13 @@ def test_parse_errors_fail_the_run() -> None:
     (finding,) = report.findings
     assert (finding.rule, finding.severity, finding.places) == (
         "parse-error", Severity.ERROR, (Place("uv.lock", 3),))
+
+
+def test_every_cause_has_an_unknown_hint_and_every_unreadable_hop_a_lineage_hint() -> None:
+    from license_gate.evaluate import _LINEAGE_HINTS, _UNKNOWN_HINTS
+    from license_gate.model import Cause
+
+    assert set(_UNKNOWN_HINTS) == set(Cause)
+    # the causes a lineage hop can carry when its parent could not be read
+    assert {Cause.ACCESS, Cause.NOT_FOUND, Cause.NETWORK, Cause.NOT_IN_CATALOG,
+            Cause.TOO_DEEP} <= set(_LINEAGE_HINTS)

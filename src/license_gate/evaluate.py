@@ -341,12 +341,15 @@ _UNKNOWN_HINTS = {
     "pinned and a reason",
     Cause.UNRECOGNISED: "read the package's licence file, then add an exception with that licence "
     "pinned and a reason",
-    Cause.ACCESS: "the repository is gated or private: set HF_TOKEN to a token that can read it, "
-    "or check the licence by hand and add an exception with that licence pinned",
+    Cause.ACCESS: "the Hub would not show it (private, or missing: without a token the Hub answers "
+    "401 for both): check the id, set HF_TOKEN to a token that can read it, or check the licence "
+    "by hand and add an exception with that licence pinned",
     Cause.NOT_IN_CATALOG: "run online so the Hub can answer, or check the licence by hand and add an "
     "exception with that licence pinned",
     Cause.NO_TERMS: "read the provider's or hub's terms for this model, then add an exception with "
     "the licence you found pinned and the terms as reason",
+    Cause.TOO_DEEP: "read the rest of the lineage by hand, then add an exception with the root's "
+    "licence pinned",
 }
 
 

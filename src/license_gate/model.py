@@ -201,7 +201,7 @@ class Cause(str, enum.Enum):
     NOT_REGISTRY = "not-registry"  # a VCS, URL or path requirement
     NO_LICENSE = "no-license"  # the metadata states nothing
     UNRECOGNISED = "unrecognised"  # the metadata states something we cannot normalise
-    ACCESS = "access"  # gated or private: the registry refused to show the card
+    ACCESS = "access"  # 401/403: private, missing (anonymous 401) or a token refused
     NOT_IN_CATALOG = "not-in-catalog"  # offline, and the bundled catalog has no entry
     NO_TERMS = "no-terms"  # a hosted API or another model hub whose terms the catalog lacks
     TOO_DEEP = "too-deep"  # a lineage longer than the resolver follows
