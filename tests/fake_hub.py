@@ -108,22 +108,23 @@ class FakeHub(LoopbackServer):
                          "pipeline_tag": "text-generation"})
         return body
 
-    def model(self, repo_id: str, card: dict[str, Any] | None = None, tags: list[str] | None = None,
-              gated: bool | str = False, sha: str = "a" * 40, private: bool = False) -> None:
-        """``card=None``: a repository without card metadata (no ``cardData`` key)."""
+    def model(self, repo_id: str, card: dict[str, Any] | None = None, **kw: Any) -> None:
+        """``card=None``: a repository without card metadata (no ``cardData`` key). Keywords:
+        ``tags`` (added to the generated ones), ``gated``, ``sha``, ``private``."""
+        self._add("models", repo_id, card, **kw)
+
+    def dataset(self, repo_id: str, card: dict[str, Any] | None = None, **kw: Any) -> None:
+        self._add("datasets", repo_id, card, **kw)
+
+    def _add(self, section: str, repo_id: str, card: dict[str, Any] | None,
+             tags: list[str] | None = None, gated: bool | str = False, sha: str = "a" * 40,
+             private: bool = False) -> None:
         # Kept as given and turned into a body when asked, so a rename registered later
         # shows in the tags as the real Hub's would.
-        self.repos[("models", repo_id)] = {"card": card, "tags": tags, "gated": gated, "sha": sha,
-                                           "dataset": False}
+        self.repos[(section, repo_id)] = {"card": card, "tags": tags, "gated": gated, "sha": sha,
+                                          "dataset": section == "datasets"}
         if private:
-            self.private.add(("models", repo_id))
-
-    def dataset(self, repo_id: str, card: dict[str, Any] | None = None, tags: list[str] | None = None,
-                gated: bool | str = False, sha: str = "a" * 40, private: bool = False) -> None:
-        self.repos[("datasets", repo_id)] = {"card": card, "tags": tags, "gated": gated, "sha": sha,
-                                             "dataset": True}
-        if private:
-            self.private.add(("datasets", repo_id))
+            self.private.add((section, repo_id))
 
     def rename(self, old: str, new: str, answer: str = "redirect") -> None:
         """``new`` was once called ``old``; the Hub answers the old name with a 307 to
