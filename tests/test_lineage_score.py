@@ -53,9 +53,10 @@ def test_scoring_rules(scorer: ModuleType) -> None:
     assert got.others == ["n1 (no-claim): ['open-washing']"]
 
 
-def test_cards_are_well_formed(scorer: ModuleType, tmp_path: Path) -> None:
-    cards = scorer.load_cards()
-    assert len(cards) >= 40
+@pytest.mark.parametrize("name", ["cards.json", "heldout.json"])
+def test_cards_are_well_formed(scorer: ModuleType, tmp_path: Path, name: str) -> None:
+    cards = scorer.load_cards(BENCH / "lineage" / name)
+    assert len(cards) >= 30
     assert len({c["id"] for c in cards}) == len(cards)
     for card in cards:
         assert card["label"] in ("drift", "honest", "no-claim", "unclear"), card["id"]
@@ -70,3 +71,10 @@ def test_cards_are_well_formed(scorer: ModuleType, tmp_path: Path) -> None:
     scorer.write_repo(cards[:3], tmp_path)
     first = (tmp_path / "cards" / cards[0]["id"] / "README.md").read_text()
     assert first.startswith("---\n") and "base_model" in first
+
+
+def test_held_out_cards_are_not_tuning_cards(scorer: ModuleType) -> None:
+    tuning = scorer.load_cards()
+    held = scorer.load_cards(BENCH / "lineage" / "heldout.json")
+    assert not {c["front_matter"] for c in tuning} & {c["front_matter"] for c in held}
+    assert not {c["id"] for c in tuning} & {c["id"] for c in held}
