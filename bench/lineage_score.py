@@ -15,7 +15,14 @@ check", not "drifts", so it is neither a hit nor a false alarm.
 
     python bench/lineage_score.py                 # offline, the bundled catalog only
     python bench/lineage_score.py --json out.json
+    python bench/lineage_score.py --replay        # a loopback Hub serving the labelled bases
     python bench/lineage_score.py --online --cache-dir DIR   # the real Hub (needs network)
+
+``--replay`` measures the online path without the network: a Hub on 127.0.0.1 answers
+each labelled base with the licence the labellers read for it (in the real Hub's shape:
+``cardData.license``, or ``other`` with ``license_name``; 401 for anything else, as the
+Hub answers an anonymous caller). It shows what the logic makes of the cards when the Hub
+answers; it says nothing about the catalog, and the base licences are the labels' own.
 """
 
 from __future__ import annotations
@@ -67,13 +74,59 @@ def write_repo(cards: list[dict[str, Any]], root: Path) -> None:
                                           "utf-8")
 
 
-def run_tool(root: Path, online: bool, cache_dir: Path | None) -> dict[str, Any]:
+def replay_hub(cards: list[dict[str, Any]]) -> Any:
+    """A ThreadingHTTPServer on 127.0.0.1 answering /api/models/<id> for the labelled bases."""
+    import hashlib
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    bases: dict[str, tuple[str, str]] = {}
+    for card in cards:
+        for base, known in card["base_licences"].items():
+            bases[base.lower()] = (base, known["licence"])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            name = self.path.split("?")[0].removeprefix("/api/models/").split("/revision/")[0]
+            found = bases.get(name.lower())
+            if found is None or found[1] == "unknown":
+                self.send_response(401)
+                self.end_headers()
+                return
+            repo_id, licence = found
+            slug, _, named = licence.partition(":")
+            card = {"license": slug} | ({"license_name": named} if named else {})
+            body = json.dumps({"_id": hashlib.sha1(repo_id.lower().encode()).hexdigest()[:24],
+                               "id": repo_id, "modelId": repo_id, "sha": "0" * 40, "gated": False,
+                               "tags": [f"license:{slug}"], "cardData": card}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run_tool(root: Path, online: bool, cache_dir: Path | None,
+             endpoint: str | None = None) -> dict[str, Any]:
+    import os
+
     command = [sys.executable, "-m", "license_gate", "check", str(root), "--format", "json",
                "--no-confirm"]
     command += [] if online else ["--offline"]
     if cache_dir is not None:
         command += ["--cache-dir", str(cache_dir)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    env = dict(os.environ)
+    if endpoint:
+        env["HF_ENDPOINT"] = endpoint
+        env.pop("HF_TOKEN", None)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if done.returncode not in (0, 1):
         raise SystemExit(f"license-gate failed ({done.returncode}): {done.stderr}")
     return dict(json.loads(done.stdout))
@@ -112,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=Path, default=CARDS)
     parser.add_argument("--online", action="store_true", help="let the tool ask the Hub (network)")
+    parser.add_argument("--replay", action="store_true",
+                        help="online against a loopback Hub serving the labelled base licences")
     parser.add_argument("--cache-dir", type=Path)
     parser.add_argument("--json", type=Path, help="write the scores here")
     args = parser.parse_args(argv)
@@ -120,10 +175,17 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp) / "repo"
         write_repo(cards, root)
         cache = args.cache_dir or Path(tmp) / "cache"
-        report = run_tool(root, args.online, cache)
+        if args.replay:
+            server = replay_hub(cards)
+            try:
+                report = run_tool(root, True, cache, f"http://127.0.0.1:{server.server_address[1]}")
+            finally:
+                server.shutdown()
+        else:
+            report = run_tool(root, args.online, cache)
     result = score(cards, report)
     labels = Counter(c["label"] for c in cards)
-    mode = "online" if args.online else "offline"
+    mode = "replayed Hub" if args.replay else "online" if args.online else "offline"
     print(f"{len(cards)} cards ({', '.join(f'{k} {v}' for k, v in sorted(labels.items()))}), {mode}")
     print(f"precision {result.precision:.2f}  recall {result.recall:.2f}  "
           f"(tp {result.tp}, fp {result.fp}, fn {result.fn}, tn {result.tn})")
