@@ -78,3 +78,21 @@ def test_held_out_cards_are_not_tuning_cards(scorer: ModuleType) -> None:
     held = scorer.load_cards(BENCH / "lineage" / "heldout.json")
     assert not {c["front_matter"] for c in tuning} & {c["front_matter"] for c in held}
     assert not {c["id"] for c in tuning} & {c["id"] for c in held}
+
+
+def test_replay_hub_answers_labelled_bases_in_the_hubs_shape(scorer: ModuleType) -> None:
+    import requests
+
+    cards = [{"id": "x", "label": "drift", "front_matter": "", "bases": ["Qwen/Qwen2.5-3B", "a/b"],
+              "base_licences": {"Qwen/Qwen2.5-3B": {"licence": "other:qwen-research", "source": "s"},
+                                "a/b": {"licence": "unknown", "source": "s"}}}]
+    server = scorer.replay_hub(cards)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/api/models/"
+        body = requests.get(base + "qwen/qwen2.5-3b", timeout=5).json()
+        assert body["cardData"] == {"license": "other", "license_name": "qwen-research"}
+        assert body["id"] == "Qwen/Qwen2.5-3B" and body["tags"] == ["license:other"]
+        assert requests.get(base + "a/b", timeout=5).status_code == 401
+        assert requests.get(base + "never/labelled", timeout=5).status_code == 401
+    finally:
+        server.shutdown()
