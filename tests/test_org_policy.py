@@ -82,7 +82,9 @@ def test_relative_extends_inside_a_remote_policy(tmp_path: Path, httpserver: HTT
     root = repo_policy(tmp_path, f"version: 1\nextends: ['{url}']\n")
     policy = load_policy(None, root, cache_dir=tmp_path / "cache")
     assert "SSPL-1.0" in policy.deny and policy.unknown == "warn"
-    assert policy.sources == (httpserver.url_for("/org/base.yaml"), url, ".license-gate.yaml")
+    # the remote base says nothing about extends, so it refines builtin:default
+    assert policy.sources == ("builtin:default", httpserver.url_for("/org/base.yaml"), url,
+                              ".license-gate.yaml")
 
 
 @pytest.mark.parametrize(("repo", "key", "rule"), [

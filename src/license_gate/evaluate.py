@@ -157,13 +157,22 @@ def _weight(node: Any) -> int:
 
 
 class Judge:
+    """Decides one licence expression. Layers are consulted nearest first (the
+    repository's own file, then what it extends): the first layer with an opinion about a
+    licence decides, and within a layer the order is deny, allow, the facets of an AI
+    licence with known terms (when the layer sets ai.restrictions), osi-approved, the
+    category. licenses.default decides what no layer does. Locked deny entries stand above
+    every layer."""
+
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self._allow = {e.lower(): e for e in policy.allow}
-        self._deny = {e.lower(): e for e in policy.deny}
+        self.layers = policy.rule_layers()
+        self._allow = [{e.lower(): e for e in layer.allow} for layer in self.layers]
+        self._deny = [{e.lower(): e for e in layer.deny} for layer in self.layers]
+        self._locked = {e.lower(): e for e in policy.locked_deny}
         # Compound entries are compared by their simplified canonical form.
-        self._allow_compound = self._compound(policy.allow)
-        self._deny_compound = self._compound(policy.deny)
+        self._allow_compound = [self._compound(tuple(layer.allow)) for layer in self.layers]
+        self._deny_compound = [self._compound(tuple(layer.deny)) for layer in self.layers]
 
     @staticmethod
     def _canonical(node: Any) -> str:
@@ -172,7 +181,7 @@ class Judge:
     def _compound(self, entries: Sequence[str]) -> dict[str, str]:
         out = {}
         for entry in entries:
-            parsed = licensing.parse(entry)
+            parsed = licensing.parse(entry, allow_custom_refs=True)
             if getattr(parsed, "args", None) and not hasattr(parsed, "license_symbol"):
                 out[self._canonical(parsed)] = entry
         return out
@@ -184,15 +193,18 @@ class Judge:
     def _node(self, node: Any) -> Decision:
         import license_expression as le
 
-        if isinstance(node, (le.AND, le.OR)) and (self._allow_compound or self._deny_compound):
+        if isinstance(node, (le.AND, le.OR)) and (any(self._allow_compound) or any(self._deny_compound)):
             key = self._canonical(node)
-            if key in self._deny_compound:
-                entry = self._deny_compound[key]
-                return Decision("error", f"denied by licenses.deny {entry!r}"
-                                f"{self.policy.origin('licenses.deny:' + entry)}")
-            if key in self._allow_compound:
-                entry = self._allow_compound[key]
-                return Decision("allow", f"allowed by licenses.allow {entry!r}")
+            for layer, deny, allow in zip(self.layers, self._deny_compound, self._allow_compound,
+                                          strict=True):
+                if key in deny:
+                    entry = deny[key]
+                    return Decision("error", f"denied by licenses.deny {entry!r}"
+                                    f"{layer.place(layer.deny[entry])}")
+                if key in allow:
+                    entry = allow[key]
+                    return Decision("allow", f"allowed by licenses.allow {entry!r}"
+                                    f"{layer.place(layer.allow[entry])}")
         if isinstance(node, le.OR):
             options = [(self._node(arg), arg) for arg in node.args]
             # Among equally acceptable alternatives, take the one with the lightest
@@ -228,35 +240,75 @@ class Judge:
                             inner.facets)
         return self._symbol(str(node.key))
 
-    def _explicit(self, key: str) -> Decision | None:
+    def _entry(self, key: str, index: int) -> Decision | None:
+        """The allow or deny entry of layer ``index`` naming ``key``, if any."""
         lowered = key.lower()
-        if lowered in self._deny:
-            entry = self._deny[lowered]
-            return Decision("error", f"denied by licenses.deny{self.policy.origin('licenses.deny:' + entry)}")
-        if lowered in self._allow:
-            entry = self._allow[lowered]
-            origin = self.policy.origin("licenses.allow:" + entry)
-            return Decision("allow", f"allowed by licenses.allow{origin}")
+        layer = self.layers[index]
+        if lowered in self._deny[index]:
+            entry = self._deny[index][lowered]
+            return Decision("error", f"denied by licenses.deny{layer.place(layer.deny[entry])}")
+        if lowered in self._allow[index]:
+            entry = self._allow[index][lowered]
+            return self._shown_facets(key, Decision(
+                "allow", f"allowed by licenses.allow{layer.place(layer.allow[entry])}"))
         return None
 
-    def _plain(self, key: str) -> Decision:
-        explicit = self._explicit(key)
-        if explicit:
-            return explicit
-        known = terms.terms_of(key)
-        if known is not None and self.policy.restrictions:
-            return self._facets(known)
-        if self.policy.osi_approved and terms.is_osi_approved(key):
-            action = self.policy.osi_approved
-            verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
-            return Decision(action, f"OSI-approved licences are {verb} by licenses.osi-approved"
-                            f"{self.policy.origin('licenses.osi-approved')}")
+    def _explicit(self, key: str) -> Decision | None:
+        """A locked deny entry, else the nearest layer's own entry for exactly ``key`` when
+        that layer is the nearest with any opinion about it."""
+        lowered = key.lower()
+        if lowered in self._locked:
+            entry = self._locked[lowered]
+            return Decision("error", f"denied by licenses.deny ({self.policy.locked_deny[entry]}, "
+                            "locked)")
+        for index in range(len(self.layers)):
+            if self._opinion(key, index):
+                return self._entry(key, index)
+        return None
+
+    def _opinion(self, key: str, index: int) -> bool:
+        layer = self.layers[index]
+        lowered = key.lower()
+        if lowered in self._deny[index] or lowered in self._allow[index]:
+            return True
+        if layer.restrictions and terms.terms_of(key) is not None and self.policy.restrictions:
+            return True
+        if layer.osi_approved and terms.is_osi_approved(key):
+            return True
         category = licensing.category_of(key)
-        if category and category in self.policy.categories:
-            action = self.policy.categories[category]
-            verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
-            return Decision(action, f"category {category} is {verb}"
-                            f"{self.policy.origin('licenses.categories.' + category)}")
+        return bool(category and category in layer.categories)
+
+    def _shown_facets(self, key: str, decision: Decision) -> Decision:
+        """An AI licence allowed by an entry keeps its terms on show, as information."""
+        known = terms.terms_of(key)
+        if known is None or not known.facets:
+            return decision
+        shown = tuple(FacetVerdict(f, "info", decision.why.replace("allowed by", "accepted by"))
+                      for f in known.facets)
+        return replace(decision, facets=shown)
+
+    def _plain(self, key: str) -> Decision:
+        lowered = key.lower()
+        if lowered in self._locked:
+            return self._explicit(key)  # type: ignore[return-value]
+        for index, layer in enumerate(self.layers):
+            entry = self._entry(key, index)
+            if entry is not None:
+                return entry
+            known = terms.terms_of(key)
+            if known is not None and layer.restrictions and self.policy.restrictions:
+                return self._facets(known)
+            if layer.osi_approved and terms.is_osi_approved(key):
+                action, line = layer.osi_approved
+                verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
+                return Decision(action, f"OSI-approved licences are {verb} by licenses.osi-approved"
+                                f"{layer.place(line)}")
+            category = licensing.category_of(key)
+            if category and category in layer.categories:
+                action, line = layer.categories[category]
+                verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
+                return Decision(action, f"category {category} is {verb}{layer.place(line)}")
+        category = licensing.category_of(key)
         action = self.policy.default
         what = f"category {category} has no rule" if category else "its category is unknown"
         return Decision(action, f"not in licenses.allow and {what}; licenses.default is {action}"

@@ -74,6 +74,24 @@ class Context:
 
 
 @dataclass(frozen=True)
+class RuleLayer:
+    """One layer's own licence rules. The judge consults layers nearest first (the
+    repository's file, then what it extends): the first with an opinion about a licence
+    decides, and within a layer the documented order holds."""
+
+    file: str
+    allow: Mapping[str, int | None] = field(default_factory=dict)  # expression -> line
+    deny: Mapping[str, int | None] = field(default_factory=dict)
+    osi_approved: tuple[str, int | None] | None = None
+    categories: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
+    # A layer that sets ai.restrictions judges every AI licence with known terms by its facets.
+    restrictions: bool = False
+
+    def place(self, line: int | None) -> str:
+        return f" ({self.file}:{line})" if line else f" ({self.file})"
+
+
+@dataclass(frozen=True)
 class Policy:
     unknown: str = "error"
     allow: tuple[str, ...] = ()
@@ -92,10 +110,24 @@ class Policy:
     # rule key (e.g. "licenses.categories.Copyleft") -> where it was last set
     origins: Mapping[str, Place] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # e.g. a remote policy served from the cache
+    # Each layer's licence rules, nearest first; empty for a policy built in code, which
+    # is then one layer of its merged rules.
+    layers: tuple[RuleLayer, ...] = ()
+    # licenses.deny entries a layer locked: checked before any layer, so no nearer layer's
+    # blanket rule (an osi-approved or category allow) can lift them.
+    locked_deny: Mapping[str, Place] = field(default_factory=dict)
 
     def origin(self, key: str) -> str:
         place = self.origins.get(key)
         return f" ({place})" if place else ""
+
+    def rule_layers(self) -> tuple[RuleLayer, ...]:
+        if self.layers:
+            return self.layers
+        return (RuleLayer(
+            "policy", {e: None for e in self.allow}, {e: None for e in self.deny},
+            (self.osi_approved, None) if self.osi_approved else None,
+            {k: (v, None) for k, v in self.categories.items()}, bool(self.restrictions)),)
 
 
 # ---------------------------------------------------------------- reading files
@@ -352,6 +384,7 @@ class _Layer:
     extends: list[str]
     values: dict[str, Any]
     lines: _Lines
+    implied: bool = False  # no extends key: layered on builtin:default
 
 
 def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
@@ -364,8 +397,12 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
     if version != 1:
         raise PolicyError(file, "version", f"must be 1, got {version!r}", lines.get("version"))
     values: dict[str, Any] = {}
-    extends = [str(e) for e in _string_list(data.get("extends", []), file, "extends",
-                                            lines.get("extends"))]
+    # A file that says nothing about extends refines the default, as a user writing one
+    # exception or one category means; extends: [] stands alone. Built-in profiles are
+    # complete as written.
+    implied = "extends" not in data and not file.startswith("builtin:")
+    extends = ["builtin:default"] if implied else [
+        str(e) for e in _string_list(data.get("extends") or [], file, "extends", lines.get("extends"))]
     if "unknown" in data:
         values["unknown"] = _choice(data["unknown"], UNKNOWN_ACTIONS, file, "unknown",
                                     lines.get("unknown"))
@@ -422,7 +459,7 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
                                   f"{', '.join(_LOCKABLE)}, or one key under licenses.categories, "
                                   "ai.restrictions or context)", line)
             values["locked"].append((key, line))
-    return _Layer(file, extends, values, lines)
+    return _Layer(file, extends, values, lines, implied)
 
 
 # ---------------------------------------------------------------- loading and merging
@@ -496,12 +533,16 @@ def _collect(layer: _Layer, base: Base, root: Path, chain: tuple[str, ...],
             raise PolicyError(layer.file, "extends",
                               f"extends cycle: {' -> '.join((*chain, parent.file))}",
                               layer.lines.get("extends"))
+        if any(done.file == parent.file for done in out):
+            continue  # two layers extending the same base (often builtin:default) apply it once
         next_base: Base = where.parent if isinstance(where, Path) else (where or base)
         _collect(parent, next_base, root, (*chain, parent.file), out, remote)
     out.append(layer)
 
 
 def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
+    notes = [*notes, *(f"{layer.file} has no extends, so it refines builtin:default (write "
+                       "extends: [] for a policy that stands alone)" for layer in layers if layer.implied)]
     unknown, default = "error", "error"
     allow: dict[str, None] = {}
     deny: dict[str, None] = {}
@@ -513,8 +554,15 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
     rules = {"open-washing": "error", "lineage": "error", "mentions": "info"}
     context: dict[str, Any] = {}
     locks: dict[str, Place] = {}
+    rule_layers: list[RuleLayer] = []
     for layer in layers:
         values = layer.values
+        rule_layers.append(RuleLayer(
+            layer.file, {e: line for e, line in values.get("allow", [])},
+            {e: line for e, line in values.get("deny", [])},
+            (values["osi-approved"], layer.lines.get("licenses", "osi-approved"))
+            if "osi-approved" in values else None,
+            dict(values.get("categories", {})), bool(values.get("restrictions"))))
 
         def refuse(key: str, rule: str, line: int | None, how: str, file: str = layer.file) -> None:
             for locked, place in locks.items():
@@ -551,6 +599,7 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
                    "adds exceptions")
         for key, line in values.get("locked", []):
             locks.setdefault(key, Place(layer.file, line))
+
         if "osi-approved" in values:
             osi_approved = values["osi-approved"]
             origins["licenses.osi-approved"] = Place(layer.file,
@@ -595,6 +644,10 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
             regions=context.get("regions"), military=context.get("military"),
         ),
         sources=tuple(layer.file for layer in layers), origins=origins, notes=tuple(notes),
+        layers=tuple(reversed(rule_layers)),
+        # Once licenses.deny is locked no later layer can remove an entry, so every entry
+        # left stands above all layers.
+        locked_deny={e: origins[f"licenses.deny:{e}"] for e in deny} if "licenses.deny" in locks else {},
     )
 
 
