@@ -25,6 +25,7 @@ from license_gate.model import (
     Cause,
     Claim,
     ComponentResult,
+    Evidence,
     Finding,
     LineageHop,
     ParseError,
@@ -373,12 +374,24 @@ def _same_licence(a: str, b: str) -> bool:
         return False
 
 
-def _hint_denied(result: ResolvedComponent, expression: str) -> str:
+UNKNOWN_LICENCE = "<the licence you found>"
+
+
+def exception_snippet(result: ResolvedComponent, licence: str | None) -> str:
+    """An exceptions entry that works when pasted into the policy: the component's purl,
+    its version when it has one, the licence pinned (a placeholder to fill in for an
+    unknown one), and an expiry a year out."""
     c = result.component
-    versions = f", versions: '=={c.version}'" if c.version else ""
-    return (f"replace {c.name}, or if its terms are acceptable add to the policy: "
-            f"exceptions: [{{component: {c.unversioned_purl}{versions}, "
-            f"license: '{expression}', reason: '...', expires: YYYY-MM-DD}}]")
+    versions = f", versions: '=={c.version}'" if c.version and c.kind.value == "package" else ""
+    expires = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    pinned = f", license: '{licence}'" if licence else ""
+    return (f"exceptions: [{{component: {c.unversioned_purl}{versions}{pinned}, "
+            f"reason: '...', expires: {expires}}}]")
+
+
+def _hint_denied(result: ResolvedComponent, expression: str) -> str:
+    return (f"replace {result.component.name}, or if its terms are acceptable add to the policy: "
+            + exception_snippet(result, expression))
 
 
 _UNKNOWN_HINTS = {
@@ -387,8 +400,7 @@ _UNKNOWN_HINTS = {
     Cause.OFFLINE: "run once online to fill the cache, or install the package, then rerun --offline",
     Cause.NOT_FOUND: "check the name and version; for a private package, check its licence by hand "
     "and add an exception with that licence pinned",
-    Cause.NOT_REGISTRY: "check its licence by hand, then add an exception with that licence pinned "
-    "(exceptions: [{component: ..., license: ..., reason: ...}])",
+    Cause.NOT_REGISTRY: "check its licence by hand, then add an exception with that licence pinned",
     Cause.NO_LICENSE: "read the package's licence file, then add an exception with that licence "
     "pinned and a reason",
     Cause.UNRECOGNISED: "read the package's licence file, then add an exception with that licence "
@@ -432,7 +444,7 @@ def _licence_findings(result: ResolvedComponent, expression: str,
             keys = ", ".join(f"{v.facet.facet}: ignore" for v in group)
             hint = (f"if these terms are acceptable, state the context that meets them, set "
                     f"ai.restrictions: {{{keys}}}, or add an exception: "
-                    + _hint_denied(result, expression).split(": ", 1)[-1])
+                    + exception_snippet(result, expression))
         out.append(Finding("ai-restriction", _SEVERITY[action], message, purl, result.places, hint))
     if RANK[decision.action] > facet_rank:
         # Something other than the facets fails too (a denied or uncategorised part).
@@ -496,8 +508,8 @@ def _claim_findings(policy: Policy, result: ResolvedComponent, expression: str,
             f"{claim.field} says {claim.value!r}, an open licence, but {actual}",
             result.component.purl, (claim.place,),
             f"state the real licence at {claim.place} (for example the base model's licence id), "
-            "or if the component is really relicensed, add an exception pinned to its licence "
-            "with the evidence as reason",
+            "or if the component is really relicensed, add the evidence as the reason of: "
+            + exception_snippet(result, real),
         ))
     return out
 
@@ -557,8 +569,8 @@ def _lineage_findings(policy: Policy, result: ResolvedComponent, expression: str
                 result.component.purl, (claim.place,) if claim else result.places,
                 "a derivative stays bound by its base model's licence: "
                 + (f"state {hop.license} at {claim.place}" if claim else f"treat it under {hop.license}")
-                + f", or add an exception pinned to {expression} if the base's licensor granted "
-                "the relicensing",
+                + ", or if the base's licensor granted the relicensing: "
+                + exception_snippet(result, expression),
             ))
             break
     unreadable = [h for h in result.lineage if h.unreadable]
@@ -569,7 +581,8 @@ def _lineage_findings(policy: Policy, result: ResolvedComponent, expression: str
             f"derives from {len(unreadable)} model(s) whose terms could not be read, so its "
             f"lineage cannot be checked: {shown}",
             result.component.purl, result.places, _LINEAGE_HINTS.get(
-                unreadable[0].cause or Cause.NOT_FOUND, _LINEAGE_HINTS[Cause.NOT_FOUND]),
+                unreadable[0].cause or Cause.NOT_FOUND, _LINEAGE_HINTS[Cause.NOT_FOUND])
+            + ": " + exception_snippet(result, expression),
         ))
     return out
 
@@ -723,6 +736,20 @@ def evaluate(
         outcome = result.outcome
         purl = result.component.purl
         if isinstance(outcome, Unresolved):
+            found = next(((i, e) for i, e in live if e.license and _exception_matches(e, result)),
+                         None)
+            if found is not None and found[1].license is not None:
+                index, pinned = found
+                licence = found[1].license
+                used.add(index)
+                # The licence someone found by hand: the component is judged under it (and
+                # the same exception then covers what that licence breaks).
+                outcome = Resolution(licence, (Evidence(
+                    "exception", "license", licence,
+                    f"stated by the exception at {pinned.place} ({pinned.reason}); "
+                    f"not determined: {outcome.reason}"),))
+                result = replace(result, outcome=outcome)
+        if isinstance(outcome, Unresolved):
             if policy.unknown == "ignore":
                 results.append(ComponentResult(result, Verdict.UNKNOWN, outcome.reason))
                 continue
@@ -737,7 +764,8 @@ def evaluate(
                 message += (f"; the exception at {stale.place} is pinned to {stale.license}, "
                             "which cannot be confirmed")
             findings.append(Finding("license-unknown", severity, message, purl, result.places,
-                                    _UNKNOWN_HINTS[outcome.cause]))
+                                    f"{_UNKNOWN_HINTS[outcome.cause]}; once you know it: "
+                                    + exception_snippet(result, UNKNOWN_LICENCE)))
             results.append(ComponentResult(result, Verdict.UNKNOWN, outcome.reason))
             continue
         assert isinstance(outcome, Resolution)

@@ -216,12 +216,21 @@ def builtin_names() -> list[str]:
 
 
 def _expression(value: Any, file: str, key: str, line: int | None) -> str:
+    import re
+
     from license_gate.knowledge import licensing
 
     if not isinstance(value, str) or not value.strip():
         raise PolicyError(file, key, f"expected a licence id or expression, got {value!r}", line)
+    # An organisation's own LicenseRef-... ids (an NVIDIA or in-house licence) are ids like
+    # any other; only their syntax can be checked (SPDX: letters, digits, "." and "-").
+    for ref in re.findall(r"LicenseRef-\S*", value):
+        ref = ref.rstrip(")")
+        if not re.fullmatch(r"LicenseRef-[A-Za-z0-9.-]+", ref):
+            raise PolicyError(file, key, f"{ref!r} is not a valid LicenseRef id (after "
+                              "'LicenseRef-' only letters, digits, '.' and '-')", line)
     try:
-        return str(licensing.render(licensing.parse(value)))
+        return str(licensing.render(licensing.parse(value, allow_custom_refs=True)))
     except licensing.LicenseParseError as exc:
         raise PolicyError(file, key, str(exc), line) from exc
 
