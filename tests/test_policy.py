@@ -96,7 +96,7 @@ unknown = "sometimes"
 @pytest.mark.parametrize(("text", "key", "line", "fragment"), [
     ("version: 1\nlicences: {}\n", "licences", 2, "unknown key"),
     ("version: 2\n", "version", 1, "must be 1"),
-    ("unknown: error\n", "version", 1, "must be 1"),
+    ("unknown: error\n", "version", 1, "missing"),
     ("version: 1\nunknown: maybe\n", "unknown", 2, "must be one of"),
     ("version: 1\nlicenses:\n  allow: MIT-ish\n", "licenses.allow[0]", 3, "unknown licence id"),
     ("version: 1\nlicenses:\n  allow: [MIT, Apache 2]\n", "licenses.allow[1]", 3, "Apache 2"),
@@ -222,3 +222,26 @@ def test_ai_and_context_errors_name_key_and_line(tmp_path: Path, text: str, key:
     assert error.key == key
     assert error.line == line
     assert error.file == ".license-gate.yaml"
+
+
+@pytest.mark.parametrize(("text", "key", "fragment"), [
+    ("licenses: {allow: [MIT]}\n", "version", "missing: a policy file starts with 'version: 1'"),
+    ("version: 1\nlicences: {allow: [MIT]}\n", "licences", "did you mean licenses?"),
+    ("version: 1\nexcepions: []\n", "excepions", "did you mean exceptions?"),
+    ("version: 1\nlicenses: {alow: [MIT]}\n", "licenses.alow", "did you mean licenses.allow?"),
+    ("version: 1\nlicenses: {osi_approved: allow}\n", "licenses.osi_approved",
+     "did you mean licenses.osi-approved?"),
+    ("version: 1\nai: {restriction: {}}\n", "ai.restriction", "did you mean ai.restrictions?"),
+])
+def test_mistakes_say_what_was_meant(tmp_path: Path, text: str, key: str, fragment: str) -> None:
+    error = error_for(tmp_path, text)
+    assert error.key == key and fragment in error.message
+
+
+def test_policy_naming_a_directory_is_a_usage_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    result = run_cli("check", str(tmp_path), "--offline", "--policy", str(tmp_path))
+    assert result.code == 2
+    assert "is a directory: --policy names the policy file itself" in result.err
+    missing = run_cli("check", str(tmp_path / "no-such-dir"), "--offline")
+    assert missing.code == 2 and "no such file or directory" in missing.err

@@ -251,12 +251,16 @@ def _string_list(value: Any, file: str, key: str, line: int | None) -> list[Any]
 
 def _check_keys(data: Mapping[str, Any], allowed: set[str], file: str, prefix: str,
                 lines: _Lines, path: tuple[Any, ...]) -> None:
+    import difflib
+
     for key in data:
         if key not in allowed:
             shown = f"{prefix}{key}"
+            close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+            hint = f"did you mean {prefix}{close[0]}? " if close else ""
             raise PolicyError(
                 file, shown,
-                f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+                f"unknown key ({hint}expected one of: {', '.join(sorted(allowed))})",
                 lines.get(*path, key),
             )
 
@@ -402,6 +406,9 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
     if not isinstance(data, dict):
         raise PolicyError(file, "", "the policy must be a mapping of keys", lines.get())
     _check_keys(data, _TOP_KEYS, file, "", lines, ())
+    if "version" not in data:
+        raise PolicyError(file, "version", "missing: a policy file starts with 'version: 1'",
+                          lines.get())
     version = data.get("version")
     if version != 1:
         raise PolicyError(file, "version", f"must be 1, got {version!r}", lines.get("version"))
@@ -690,6 +697,9 @@ def load_policy(explicit: Path | None, root: Path, cache_dir: Path | None = None
         layers: list[_Layer] = []
         _collect(layer, root, root, (layer.file,), layers, remote)
         return _merge(layers, remote.notes)
+    if explicit is not None and path.is_dir():
+        raise PolicyError(str(explicit), "", "is a directory: --policy names the policy file "
+                          f"itself (such as {explicit / POLICY_FILES[0]})")
     if explicit is not None and not path.is_file():
         raise PolicyError(str(explicit), "", "policy file does not exist")
     display = _display(path, root)
