@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cache directory (default: $LICENSE_GATE_CACHE_DIR or the user "
                        "cache directory)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="leave out repository paths matching GLOB (repeatable; with the "
+                       "policy's paths.exclude): 'charts/**', '*.j2', 'docs/'")
     check.add_argument("--no-confirm", action="store_true",
                        default=_env_flag("LICENSE_GATE_NO_CONFIRM"),
                        help="do not ask the Hub whether id-shaped strings without model context "
@@ -144,6 +148,12 @@ class _Extracted:
     claims: list[Claim] = field(default_factory=list)
 
 
+# Template syntax of Helm, Jinja, Go templates and cookiecutter.
+_TEMPLATE_MARKS = re.compile(r"\{\{|\{%")
+# Formats where those marks are ordinary code, so a parse error is a real one.
+_NO_TEMPLATES = frozenset({"python", "notebook", "javascript"})
+
+
 def _extract_all(found: Discovery, root: Path) -> _Extracted:
     """Run every input through its extractor; a file that cannot hold a reference (no
     trigger in its bytes, or binary under a source name) is not decoded or parsed."""
@@ -173,6 +183,11 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
             if item.format not in triggers:
                 triggers[item.format] = triggers_for(item.format)
             wanted = triggers[item.format]
+            if item.format == "notebook" and not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+                # Reported like any broken file, model words or not: one byte tells.
+                out.errors.append(ParseError(Place(item.display, 1),
+                                             "invalid notebook JSON: not a JSON object"))
+                continue
             if wanted is not None:
                 lowered = raw.lower()
                 if not any(t in lowered for t in wanted):
@@ -194,7 +209,12 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
 
         result = extractor_for(item.format)(text, item.display, read_include)
         out.references.extend(result.references)
-        out.errors.extend(result.errors)
+        if result.errors and item.format not in _NO_TEMPLATES and _TEMPLATE_MARKS.search(text):
+            out.errors.append(ParseError(Place(item.display, result.errors[0].place.line),
+                                         "template syntax ({{ }} or {% %}) that does not parse "
+                                         "until it is rendered; not read", template=True))
+        else:
+            out.errors.extend(result.errors)
         out.claims.extend(result.claims)
     if any(i.format == "modelfile" for i in found.inputs):
         from license_gate.extract.modelfile import link_local
@@ -319,9 +339,23 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     return report
 
 
+def _load_policy(args: argparse.Namespace, root: Path) -> Policy | None:
+    """The effective policy, or None after saying why it is invalid (exit 2)."""
+    from license_gate.policy import PolicyError, load_policy
+    from license_gate.resolve.cache import default_cache_dir
+
+    try:
+        return load_policy(args.policy, root,
+                           None if args.no_cache else (args.cache_dir or default_cache_dir()),
+                           args.offline)
+    except PolicyError as exc:
+        print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
+        return None
+
+
 def run_check(args: argparse.Namespace) -> int:
     from license_gate.discover import discover
-    from license_gate.policy import PolicyError, find_policy_file, load_policy
+    from license_gate.policy import find_policy_file
 
     paths = args.paths or ["."]
     for raw in paths:
@@ -334,28 +368,29 @@ def run_check(args: argparse.Namespace) -> int:
         print("license-gate: --timeout must be > 0, --retries >= 0 and --jobs >= 1", file=sys.stderr)
         return EXIT_USAGE
 
-    extracted = _extract_all(discover(paths, root), root)
-    nothing_to_do = not extracted.references and not extracted.errors
     policy_file = args.policy or find_policy_file(root)
-    # With nothing to check, the built-in profile need not even be read (it is tested);
-    # a repository's own policy is still validated so a broken one never goes unnoticed.
     targets = _output_targets(args.format or ["text"], args.output or [])
     if isinstance(targets, str):
         print(f"license-gate: {targets}", file=sys.stderr)
         return EXIT_USAGE
     plain = targets == [("text", None)]
-    if nothing_to_do and policy_file is None and plain:
+    policy = None
+    if policy_file is not None:
+        # The repository's own policy is read first: its paths.exclude decides what is read.
+        policy = _load_policy(args, root)
+        if policy is None:
+            return EXIT_USAGE
+    exclude = (*(policy.exclude if policy else ()), *args.exclude)
+    extracted = _extract_all(discover(paths, root, exclude), root)
+    nothing_to_do = not extracted.references and not extracted.errors
+    if nothing_to_do and policy is None and plain:
+        # With nothing to check, the built-in profile need not even be read (it is tested).
         print("license-gate: no dependency files or model references to check")
         return EXIT_OK
-    try:
-        from license_gate.resolve.cache import default_cache_dir
-
-        policy = load_policy(args.policy, root,
-                             None if args.no_cache else (args.cache_dir or default_cache_dir()),
-                             args.offline)
-    except PolicyError as exc:
-        print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    if policy is None:
+        policy = _load_policy(args, root)
+        if policy is None:
+            return EXIT_USAGE
     if nothing_to_do and plain:
         print("license-gate: no dependency files or model references to check")
         return EXIT_OK
@@ -386,7 +421,7 @@ def run_check(args: argparse.Namespace) -> int:
             except BaselineError as exc:
                 print(f"license-gate: cannot read baseline {args.baseline}: {exc}", file=sys.stderr)
                 return EXIT_USAGE
-            base_extracted = _extract_all(discover([str(base_root)], base_root), base_root)
+            base_extracted = _extract_all(discover([str(base_root)], base_root, exclude), base_root)
             base_report = _run_pipeline(args, base_root, policy, base_extracted)
         report = only_new(report, base_report, args.baseline)
     if args.path_prefix.strip("./"):

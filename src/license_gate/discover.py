@@ -118,17 +118,46 @@ def _candidate_files(directory: Path) -> tuple[Iterable[str], set[str] | None]:
     return kept, _git_grep(directory, all_triggers())
 
 
-def discover(paths: Sequence[str], root: Path) -> Discovery:
-    """Find the inputs under ``paths`` (files or directories), displayed relative to root."""
+def excluded(display: str, globs: Sequence[str]) -> bool:
+    """Whether a repository path matches one of ``globs``: a glob on the whole path
+    (``charts/*/templates/*.yaml``, ``*`` crossing folders), a folder and everything under
+    it (``charts``, ``charts/``, ``charts/**``), a name anywhere (``*.j2``, ``values.yaml``),
+    or ``**/`` followed by any of these."""
+    import fnmatch
+
+    name = display.rsplit("/", 1)[-1]
+    for glob in globs:
+        glob = glob.strip().removeprefix("./")
+        anywhere = glob.startswith("**/")
+        pattern = glob[3:] if anywhere else glob
+        folder = pattern.removesuffix("/**").rstrip("/")
+        # "**/x" is "x" tried from every folder down the path
+        tails = [display] + ([display[i + 1:] for i, c in enumerate(display) if c == "/"]
+                             if anywhere else [])
+        for tail in tails:
+            if (fnmatch.fnmatchcase(tail, pattern) or tail.startswith(folder + "/")
+                    or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern))):
+                return True
+    return False
+
+
+def discover(paths: Sequence[str], root: Path, exclude: Sequence[str] = ()) -> Discovery:
+    """Find the inputs under ``paths`` (files or directories), displayed relative to root,
+    leaving out what ``exclude`` matches."""
     root = root.resolve()
     inputs: dict[Path, Input] = {}
     problems: list[ParseError] = []
     skipped: list[str] = []
+    left_out = 0
 
     def consider(path: Path, fmt: str | None, explicit: bool, display: str | None = None) -> None:
+        nonlocal left_out
         if fmt is None:
             return
         display = display or _display(path, root)
+        if exclude and excluded(display, exclude):
+            left_out += 1
+            return
         try:
             # One lstat tells both whether it is a symlink and, usually, its size.
             info = os.lstat(path)
@@ -180,4 +209,6 @@ def discover(paths: Sequence[str], root: Path) -> Discovery:
         else:
             problems.append(ParseError(Place(_display(path, root)), "no such file or directory"))
     ordered = sorted(inputs.values(), key=lambda i: i.display)
+    if left_out:
+        skipped.append(f"{left_out} file(s) left out by paths.exclude / --exclude")
     return Discovery(root, tuple(ordered), tuple(problems), tuple(skipped))

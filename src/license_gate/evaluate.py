@@ -821,8 +821,15 @@ def evaluate(
             ))
 
     for error in parse_errors:
-        findings.append(Finding("parse-error", Severity.ERROR, error.message, None, (error.place,),
-                                "fix the file; every other file was still checked"))
+        leave_out = f"paths: {{exclude: ['{error.place.path}']}}"
+        if error.template:
+            findings.append(Finding("template-skipped", Severity.INFO, error.message, None,
+                                    (error.place,), "check the rendered file (helm template, ...), "
+                                    f"or say it is not checked: {leave_out}"))
+            continue
+        findings.append(Finding("parse-error", _SEVERITY[policy.parse_errors], error.message, None,
+                                (error.place,), "fix the file (every other file was still "
+                                f"checked), or leave it out of the check: {leave_out}"))
 
     return Report(
         components=tuple(results), findings=tuple(findings), policy_sources=policy.sources,

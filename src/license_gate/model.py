@@ -118,6 +118,9 @@ class ParseError:
 
     place: Place
     message: str
+    # A file with template syntax ({{ }}, {% %}) that does not parse: it is rendered by
+    # something else (Helm, Jinja) before use, so it is reported as skipped, not broken.
+    template: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,14 @@ UNKNOWN_ACTIONS = ("error", "warn", "ignore")
 POLICY_FILES = (".license-gate.yaml", ".license-gate.yml")
 MAX_EXTENDS_DEPTH = 10
 
-_TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exceptions", "locked"}
+_TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exceptions", "locked",
+             "paths", "parse-errors"}
+PARSE_ERROR_ACTIONS = ("error", "warn")
 # Rules a policy can lock: exact keys, or a section that locks every key under it.
 _LOCKABLE = ("unknown", "licenses.default", "licenses.osi-approved", "licenses.allow",
              "licenses.deny", "licenses.categories", "ai.open-washing", "ai.lineage",
-             "ai.mentions", "ai.restrictions", "context", "exceptions")
+             "ai.mentions", "ai.restrictions", "context", "exceptions", "paths.exclude",
+             "parse-errors")
 _STRICTNESS = {"error": 3, "warn": 2, "info": 1, "allow": 0, "ignore": 0, None: 0}
 _LICENSE_KEYS = {"allow", "deny", "categories", "default", "osi-approved"}
 _AI_KEYS = {"restrictions", "open-washing", "lineage", "mentions"}
@@ -106,6 +109,9 @@ class Policy:
     mentions: str = "info"  # error | warn | info | ignore for mention-only components
     context: Context = field(default_factory=Context)
     exceptions: tuple[PolicyException, ...] = ()
+    # Globs of repository paths not read (paths.exclude, every layer's together).
+    exclude: tuple[str, ...] = ()
+    parse_errors: str = "error"  # error | warn: a file that cannot be read
     sources: tuple[str, ...] = ()
     # rule key (e.g. "licenses.categories.Copyleft") -> where it was last set
     origins: Mapping[str, Place] = field(default_factory=dict)
@@ -463,6 +469,18 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
     if not isinstance(exceptions, list):
         raise PolicyError(file, "exceptions", "expected a list", lines.get("exceptions"))
     values["exceptions"] = [_exception(e, i, file, lines) for i, e in enumerate(exceptions)]
+    if data.get("paths") is not None:
+        paths = _section(data["paths"], "paths", {"exclude"}, file, lines)
+        globs = _string_list(paths.get("exclude") or [], file, "paths.exclude",
+                             lines.get("paths", "exclude"))
+        for i, glob in enumerate(globs):
+            if not isinstance(glob, str) or not glob.strip():
+                raise PolicyError(file, f"paths.exclude[{i}]", f"expected a glob, got {glob!r}",
+                                  lines.get("paths", "exclude", i))
+        values["exclude"] = [(g.strip(), lines.get("paths", "exclude", i)) for i, g in enumerate(globs)]
+    if "parse-errors" in data:
+        values["parse-errors"] = _choice(data["parse-errors"], PARSE_ERROR_ACTIONS, file,
+                                         "parse-errors", lines.get("parse-errors"))
     if data.get("locked") is not None:
         locked = _string_list(data["locked"], file, "locked", lines.get("locked"))
         values["locked"] = []
@@ -571,6 +589,8 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
     context: dict[str, Any] = {}
     locks: dict[str, Place] = {}
     rule_layers: list[RuleLayer] = []
+    exclude: dict[str, None] = {}
+    parse_errors = "error"
     for layer in layers:
         values = layer.values
         rule_layers.append(RuleLayer(
@@ -613,6 +633,15 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
         if values.get("exceptions"):
             refuse("exceptions", "exceptions", values["exceptions"][0].place.line,
                    "adds exceptions")
+        for glob, line in values.get("exclude", []):
+            refuse("paths.exclude", "paths.exclude", line, f"excludes {glob!r} from the check")
+        if "parse-errors" in values and _STRICTNESS[values["parse-errors"]] < _STRICTNESS[parse_errors]:
+            refuse("parse-errors", "parse-errors", layer.lines.get("parse-errors"),
+                   f"loosens parse-errors to {values['parse-errors']}")
+        exclude.update((glob, None) for glob, _ in values.get("exclude", []))
+        if "parse-errors" in values:
+            parse_errors = values["parse-errors"]
+            origins["parse-errors"] = Place(layer.file, layer.lines.get("parse-errors"))
         for key, line in values.get("locked", []):
             locks.setdefault(key, Place(layer.file, line))
 
@@ -660,7 +689,7 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
             regions=context.get("regions"), military=context.get("military"),
         ),
         sources=tuple(layer.file for layer in layers), origins=origins, notes=tuple(notes),
-        layers=tuple(reversed(rule_layers)),
+        layers=tuple(reversed(rule_layers)), exclude=tuple(exclude), parse_errors=parse_errors,
         # Once licenses.deny is locked no later layer can remove an entry, so every entry
         # left stands above all layers.
         locked_deny={e: origins[f"licenses.deny:{e}"] for e in deny} if "licenses.deny" in locks else {},

@@ -48,6 +48,11 @@ TRIGGERS = literals.TRIGGERS
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
+    # A notebook is a JSON object; anything else is reported as malformed like any other
+    # file, even when no model word is in it (a cheap look at the first character).
+    if not text.lstrip("\ufeff \t\r\n").startswith("{"):  # the CLI checks first, too
+        return ExtractResult(errors=(ParseError(Place(path, 1), "invalid notebook JSON: "
+                                                "not a JSON object"),))
     if not literals.may_hold_reference(text):
         return ExtractResult()
     notebook = load_json(text, path, "notebook JSON")
