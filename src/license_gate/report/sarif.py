@@ -45,6 +45,9 @@ RULES: dict[str, tuple[str, str]] = {
     "parse-error": ("File could not be read",
                     "A dependency file, config, notebook or model header is malformed; every "
                     "other file was still checked."),
+    "template-skipped": ("Template not read",
+                         "A file with template syntax ({{ }}, {% %}) that does not parse until "
+                         "it is rendered was not read."),
     "exception-expired": ("Policy exception expired",
                           "An exception in the policy is past its expiry date."),
     "exception-unused": ("Policy exception matches nothing",
