@@ -83,3 +83,11 @@ def test_an_implied_default_is_said(tmp_path: Path) -> None:
     assert any("has no extends, so it refines builtin:default" in n for n in policy.notes)
     alone = _policy(tmp_path, {".license-gate.yaml": "version: 1\nextends: []\n"})
     assert alone.sources == (".license-gate.yaml",) and not alone.notes
+
+
+def test_the_text_header_names_the_layers_nearest_first(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "base.yaml").write_text("version: 1\nextends: [builtin:default]\n")
+    (tmp_path / ".license-gate.yaml").write_text("version: 1\nextends: [base.yaml]\n")
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    result = run_cli("check", str(tmp_path), "--offline", "--cache-dir", str(tmp_path / "c"))
+    assert "policy: .license-gate.yaml, extending base.yaml > builtin:default" in result.out

@@ -78,7 +78,10 @@ def _line(result: ComponentResult, detailed: bool) -> list[str]:
 
 def format_text(report: Report, show_allowed: bool = True) -> str:
     out: list[str] = []
-    sources = ", ".join(report.policy_sources) or "none"
+    # The layers in force, nearest first: the one that decides when several have an opinion.
+    layers = list(reversed(report.policy_sources))
+    sources = (f"{layers[0]}, extending {' > '.join(layers[1:])}" if len(layers) > 1
+               else layers[0] if layers else "none")
     out.append(
         f"license-gate {__version__}: {len(report.components)} components from "
         f"{len(report.inputs)} files; policy: {sources}{'; offline' if report.offline else ''}"
