@@ -103,6 +103,12 @@ def test_fail_on_never_and_switches_off(tmp_path: Path, workspace: Path) -> None
     assert Path(run.outputs["report-cyclonedx"]).name == "report.cdx.json"
 
 
+def test_exclude_leaves_paths_out(tmp_path: Path, workspace: Path) -> None:
+    run = run_action(tmp_path, workspace, offline="true", exclude="models/, docs/")
+    assert run.code == 0, run.stdout
+    assert run.outputs["errors"] == "0"
+
+
 def test_fail_on_warning(tmp_path: Path, workspace: Path) -> None:
     (workspace / "models" / "ft" / "README.md").write_text(
         "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n")
@@ -117,6 +123,7 @@ def test_fail_on_warning(tmp_path: Path, workspace: Path) -> None:
     ({"fail_on": "sometimes"}, "input fail-on must be one of"),
     ({"offline": "yes"}, "input offline must be true or false"),
     ({"formats": "xml"}, "input formats: unknown xml"),
+    ({"exclude": "models/,--policy=/etc/passwd"}, "input exclude is '--policy=/etc/passwd'"),
 ])
 def test_malformed_inputs_are_refused(tmp_path: Path, workspace: Path, inputs: dict[str, str],
                                       says: str) -> None:

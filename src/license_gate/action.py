@@ -50,6 +50,7 @@ def build(reports: Path) -> tuple[list[str], dict[str, str], str, bool]:
     path = _no_flag("path", _input("path", ".") or ".")
     policy = _no_flag("policy", _input("policy"))
     baseline = _no_flag("baseline", _input("baseline"))
+    exclude = [_no_flag("exclude", g.strip()) for g in _input("exclude").split(",") if g.strip()]
     sarif = _no_flag("sarif-file", _input("sarif-file", "license-gate.sarif"))
     fail_on = _input("fail-on", "error").lower()
     if fail_on not in FAIL_ON:
@@ -87,6 +88,8 @@ def build(reports: Path) -> tuple[list[str], dict[str, str], str, bool]:
         argv += ["--policy", policy]
     if baseline:
         argv += ["--baseline", baseline]
+    for glob in exclude:
+        argv += ["--exclude", glob]
     if offline:
         argv.append("--offline")
     return argv, paths, fail_on, summary
