@@ -292,24 +292,25 @@ class Judge:
         lowered = key.lower()
         if lowered in self._locked:
             return self._explicit(key)  # type: ignore[return-value]
+        # Looked up once: the same for every layer.
+        known = terms.terms_of(key)
+        osi = terms.is_osi_approved(key)
+        category = licensing.category_of(key)
         for index, layer in enumerate(self.layers):
             entry = self._entry(key, index)
             if entry is not None:
                 return entry
-            known = terms.terms_of(key)
             if known is not None and layer.restrictions and self.policy.restrictions:
                 return self._facets(known)
-            if layer.osi_approved and terms.is_osi_approved(key):
+            if layer.osi_approved and osi:
                 action, line = layer.osi_approved
                 verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
                 return Decision(action, f"OSI-approved licences are {verb} by licenses.osi-approved"
                                 f"{layer.place(line)}")
-            category = licensing.category_of(key)
             if category and category in layer.categories:
                 action, line = layer.categories[category]
                 verb = {"allow": "allowed", "warn": "warned", "error": "denied"}[action]
                 return Decision(action, f"category {category} is {verb}{layer.place(line)}")
-        category = licensing.category_of(key)
         action = self.policy.default
         what = f"category {category} has no rule" if category else "its category is unknown"
         return Decision(action, f"not in licenses.allow and {what}; licenses.default is {action}"
