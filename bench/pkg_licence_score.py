@@ -10,7 +10,9 @@ installed dist-info, and its answer is compared with the label:
   right, but not exact;
 - **unknown**: the tool says it cannot tell, though the label knows;
 - **wrong**: any other answer; a **copyleft error** is a wrong answer that turns a
-  non-copyleft licence copyleft or the reverse, the error that switches a gate off;
+  non-copyleft licence copyleft or the reverse, the error that switches a gate off. An
+  expression is copyleft when a policy denying copyleft must deny it: every alternative
+  of an OR holds a copyleft licence;
 - **exact**: among rows whose variant only a licence file states, the tool names it.
 
     python bench/pkg_licence_score.py [--json scores.json] [--show wrong|unknown|all]
@@ -26,7 +28,6 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -57,17 +58,32 @@ class Scores:
 
 
 def read_metadata(dist: Path) -> Any:
-    from license_gate.resolve.interface import RawMetadata
+    """The snapshot read exactly as an installed dist-info is read; ``files.txt`` stands
+    for the vendored libraries the tool lists beside site-packages."""
+    from license_gate.resolve.installed import read_dist_info
 
-    headers = HeaderParser().parsestr((dist / "METADATA").read_text("utf-8", "replace"))
-    return RawMetadata(headers.get("License-Expression"), headers.get("License"),
-                       tuple(headers.get_all("Classifier") or ()))
+    listed = dist / "files.txt"
+    vendored = listed.read_text("utf-8").split() if listed.exists() else []
+    return read_dist_info(dist, "METADATA", vendored)
 
 
 def _copyleft(expression: str) -> bool:
-    from license_gate.knowledge import licensing, terms
+    """Whether a policy that denies copyleft must deny this expression: some licence in
+    every alternative is copyleft. ``BSD-3-Clause OR GPL-2.0-only`` is not (the policy
+    takes the BSD), ``BSD-3-Clause AND GPL-2.0-only`` is."""
+    from license_gate.knowledge import licensing
 
-    return any(licensing.category_of(k) in COPYLEFT for k in terms.symbols(expression))
+    def walk(node: Any) -> bool:
+        name = type(node).__name__
+        if name == "OR":
+            return all(walk(arg) for arg in node.args)
+        if name == "AND":
+            return any(walk(arg) for arg in node.args)
+        if name == "LicenseWithExceptionSymbol":
+            node = node.license_symbol
+        return licensing.category_of(node.key) in COPYLEFT
+
+    return walk(licensing.parse(expression, allow_custom_refs=True))
 
 
 def same(a: str, b: str) -> bool:

@@ -188,11 +188,28 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Bundled:
+    """A licence that comes with a package without being the package's own: a library
+    vendored into its wheel (numpy's libgfortran, GPL-3.0-or-later WITH
+    GCC-exception-3.1), or a text beside its own licence that the metadata does not name.
+    Reported under the ``bundled-license`` rule, never judged as the package's licence."""
+
+    license: str
+    evidence: Evidence
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class Resolution:
     """A licence expression we could stand behind, with the evidence for it."""
 
     expression: str
     evidence: tuple[Evidence, ...]
+    bundled: tuple[Bundled, ...] = ()
+    # The metadata names several licences (classifiers, licence files) without saying
+    # whether they are alternatives or all apply: ``expression`` offers them as
+    # alternatives and these name them, for the ``license-ambiguous`` rule.
+    ambiguous: tuple[str, ...] = ()
 
 
 class Cause(str, enum.Enum):

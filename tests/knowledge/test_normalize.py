@@ -22,9 +22,21 @@ ALIASES = [
     ("GPL v2 or later", "GPL-2.0-or-later"),
     ("GPLv2", "GPL-2.0-only"),
     ("GNU General Public License v3 (GPLv3)", "GPL-3.0-only"),
-    # license-expression reads a bare "GPL" as GPL-1.0-or-later, which is what the GPL
-    # itself says of a program that names no version ("any version ever published").
-    ("GPL", "GPL-1.0-or-later"),
+    # license-expression reads a bare "GPL" as GPL-1.0-or-later; the metadata names no
+    # version, so it is the -unspecified id the README promises, which a licence file or
+    # a versioned classifier then makes exact (resolve/metadata.py).
+    ("GPL", "LicenseRef-license-gate-GPL-unspecified"),
+    ("GPL-2.0-only", "GPL-2.0-only"),
+    # free text seen in real metadata (tests/assets/pkgmeta: pymupdf, pygit2, waitress,
+    # mysql-connector-python, pyinstaller)
+    ("Dual Licensed - GNU AFFERO GPL 3.0 or Artifex Commercial License",
+     "AGPL-3.0-only OR LicenseRef-scancode-commercial-license"),
+    ("GPLv2 with linking exception", "GPL-2.0-only WITH GCC-exception-2.0"),
+    ("ZPL 2.1", "ZPL-2.1"),
+    ("GNU GPLv2 (with FOSS License Exception)", "GPL-2.0-only WITH Universal-FOSS-exception-1.0"),
+    ("GPLv2-or-later with a special exception which allows to use PyInstaller to build and "
+     "distribute non-free programs (including commercial ones)",
+     "GPL-2.0-or-later WITH Bootloader-exception"),
     ("GNU General Public License (GPL)", "LicenseRef-license-gate-GPL-unspecified"),
     ("LGPL", "LicenseRef-license-gate-LGPL-unspecified"),
     ("LGPLv2.1+", "LGPL-2.1-or-later"),

@@ -91,13 +91,29 @@ def from_text(text: str) -> Normalized | None:
     return None
 
 
+# "X or Artifex Commercial License": a commercial licence sold by the copyright holder is
+# a real alternative, but not one an SPDX id names; ScanCode's id for it keeps it visible
+# (category Commercial) so a policy can see what the choice is.
+COMMERCIAL = "LicenseRef-scancode-commercial-license"
+COMMERCIAL_SOURCE = "https://scancode-licensedb.aboutcode.org/commercial-license.html"
+_COMMERCIAL = re.compile(r"^[\w .,-]{0,40}\bcommercial (license|licence|terms)$", re.IGNORECASE)
+# "Dual Licensed - X or Y", "Dual license: X or Y": the words before the names.
+_DUAL = re.compile(r"^\s*(dual|double)[ -]licen[cs](ed|e)\s*[-:]?\s*(under\s+)?", re.IGNORECASE)
+
+
 def _single(text: str) -> Normalized | None:
+    # Aliases first: license-expression reads a bare "GPL" as GPL-1.0-or-later, where the
+    # metadata names no version at all (-unspecified, as the README promises).
+    hit = _aliases().get(alias_key(text))
+    if hit and "-unspecified" in hit[0]:
+        return Normalized(hit[0], "alias", hit[1])
     parsed = licensing.try_parse(text)
     if parsed is not None:
         return Normalized(licensing.render(parsed), "spdx")
-    hit = _aliases().get(alias_key(text))
     if hit:
         return Normalized(hit[0], "alias", hit[1])
+    if _COMMERCIAL.match(text.strip()):
+        return Normalized(COMMERCIAL, "alias", COMMERCIAL_SOURCE)
     return None
 
 
@@ -132,7 +148,9 @@ def normalize(raw: str | None) -> Normalized:
         return Normalized(None, "empty")
     looks_like_text = "\n" in text or len(text) > 200
     if not looks_like_text:
-        found = _single(text) or _compound(text)
+        stripped = _DUAL.sub("", text)
+        found = _single(text) or _compound(text) or (
+            _compound(stripped) if stripped != text else None)
         if found:
             return found
     recognised = from_text(text)

@@ -54,6 +54,7 @@ _FILES = re.compile(r"(?m)^Files:[ \t]*(?P<files>[^\n]+)")
 # The GPL family's full texts end with "How to Apply These Terms": a sample "or (at your
 # option) any later version" notice with placeholders. It is part of the text, not a
 # grant, so it must not turn a bare GPL-3.0 text into GPL-3.0-or-later.
+_NOTICE_SIZE = 3000
 _TEMPLATE = re.compile(r"<(one line to give|program|name of author|year)\b", re.IGNORECASE)
 
 
@@ -98,8 +99,9 @@ def _classifier():  # type: ignore[no-untyped-def]
 def _matched(text: str) -> list[TextRegion]:
     regions: list[TextRegion] = []
     for match in _classifier()(text, coverage_threshold=COVERAGE):
-        if _TEMPLATE.search(text, match.start, match.end + 200):
-            continue
+        if match.end - match.start < _NOTICE_SIZE and _TEMPLATE.search(
+                text, match.start, match.end + 200):
+            continue  # the sample notice alone; a full text that includes it is kept
         bare = _BARE.get(match.id)
         license_id = bare or match.id
         if licensing.try_parse(license_id) is None:
@@ -107,6 +109,29 @@ def _matched(text: str) -> list[TextRegion]:
         regions.append(TextRegion(license_id, match.start, match.end, _line_of(text, match.start),
                                   exact_suffix=bare is None))
     return regions
+
+
+# The GNU notice, written in a project's own words around a full text it ships
+# ("...either version 2 of the License, or (at your option) any later version (SPDX
+# GPL-2.0-or-later)"): the matcher's templates need the whole notice, this needs the
+# clause that decides the suffix.
+_OR_LATER = re.compile(r"either\s+version\s+(\d)(?:\.(\d))?\s+of\s+the\s+license,?\s+or\s+"
+                       r"\(at\s+your\s+option\)\s+any\s+later\s+version", re.IGNORECASE)
+
+
+def _or_later_stated(text: str, regions: list[TextRegion], region: TextRegion) -> bool:
+    """Whether prose outside every matched text says "version N ... or any later
+    version" for this bare GNU text's version."""
+    version = re.search(r"-(\d\.\d)-only$", region.license)
+    if not version:
+        return False
+    for clause in _OR_LATER.finditer(text):
+        if any(r.start <= clause.start() < r.end for r in regions) or _TEMPLATE.search(
+                text, max(0, clause.start() - 1000), clause.end() + 1000):
+            continue  # inside a full text, or its "how to apply" sample after it
+        if f"{clause.group(1)}.{clause.group(2) or 0}" == version.group(1):
+            return True
+    return False
 
 
 def _declared(text: str) -> list[TextRegion]:
@@ -150,6 +175,9 @@ def split(text: str) -> SplitText:
     extra: list[TextRegion] = []
     bundled: list[TextRegion] = list(declared)
     matched = _matched(text)
+    matched = [TextRegion(r.license.replace("-only", "-or-later"), r.start, r.end, r.line)
+               if not r.exact_suffix and _or_later_stated(text[:cut], matched, r) else r
+               for r in matched]
     if not matched and not declared:
         from license_gate.knowledge.normalize import from_text
 

@@ -19,6 +19,21 @@ class ResolveError(Exception):
 
 
 @dataclass(frozen=True)
+class LicenceText:
+    """One licence file shipped with a distribution: its path inside the dist-info
+    (``licenses/LICENSE.txt``, ``COPYING``) and its text, cut at a bound."""
+
+    path: str
+    text: str
+
+    @property
+    def top_level(self) -> bool:
+        """A file for the package as a whole, not for one vendored source folder
+        (``licenses/numpy/linalg/lapack_lite/LICENSE.txt``)."""
+        return "/" not in self.path.removeprefix("licenses/")
+
+
+@dataclass(frozen=True)
 class RawMetadata:
     """The licence-bearing core metadata fields, exactly as a source returned them.
 
@@ -29,25 +44,42 @@ class RawMetadata:
     license_expression: str | None = None
     license: str | None = None
     classifiers: tuple[str, ...] = ()
+    # Read only where they can change the answer (``metadata.needs_files``): the files
+    # decide a variant the fields leave vague and list what a wheel bundles.
+    license_files: tuple[LicenceText, ...] = ()
+    # Shared libraries vendored into the wheel by auditwheel or delocate (``numpy.libs/
+    # libgfortran-....so``), whose licences the licence files may state.
+    vendored: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "license_expression": self.license_expression,
             "license": self.license,
             "classifiers": list(self.classifiers),
         }
+        if self.license_files:
+            data["license_files"] = [{"path": f.path, "text": f.text} for f in self.license_files]
+        if self.vendored:
+            data["vendored"] = list(self.vendored)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> RawMetadata:
         def text(value: object) -> str | None:
             return value if isinstance(value, str) else None
 
-        classifiers = data.get("classifiers")
+        def strings(value: object) -> tuple[str, ...]:
+            return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+        files = data.get("license_files")
         return cls(
             text(data.get("license_expression")),
             text(data.get("license")),
-            tuple(c for c in classifiers if isinstance(c, str))
-            if isinstance(classifiers, list) else (),
+            strings(data.get("classifiers")),
+            tuple(LicenceText(f["path"], f["text"]) for f in files
+                  if isinstance(f, dict) and isinstance(f.get("path"), str)
+                  and isinstance(f.get("text"), str)) if isinstance(files, list) else (),
+            strings(data.get("vendored")),
         )
 
 
