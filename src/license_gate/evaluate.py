@@ -421,6 +421,60 @@ _UNKNOWN_HINTS = {
 _SEVERITY = {"error": Severity.ERROR, "warn": Severity.WARNING, "info": Severity.INFO}
 
 
+def _all_apply(expression: str) -> str | None:
+    """The other reading of alternatives: every one of them applies."""
+    parsed = licensing.parse(expression, allow_custom_refs=True)
+    if type(parsed).__name__ != "OR":
+        return None
+    return " AND ".join(f"({licensing.render(arg)})" for arg in parsed.args)
+
+
+def _package_findings(policy: Policy, judge: Judge, result: ResolvedComponent,
+                      outcome: Resolution, decision: Decision) -> list[Finding]:
+    """What a package's metadata says beyond its own licence: licences bundled inside it,
+    and licences named without saying whether all apply. Each is reported at the policy's
+    severity only where it matters for the gate (a bundled licence the policy does not
+    allow; an AND reading the policy would judge differently); otherwise as info."""
+    out: list[Finding] = []
+    purl = result.component.purl
+    name = f"{result.component.name} {result.component.version or ''}".strip()
+    if outcome.bundled and policy.bundled_license != "ignore":
+        parts = []
+        blocked = []
+        for bundled in outcome.bundled:
+            verdict = judge.decide(bundled.license)
+            where = f"{bundled.evidence.raw}" + (f", {bundled.evidence.note}"
+                                                 if bundled.evidence.note else "")
+            parts.append(f"{bundled.license} ({where})")
+            if verdict.action != "allow":
+                blocked.append(f"{bundled.license}: {verdict.why}")
+        severity = _SEVERITY[policy.bundled_license] if blocked else Severity.INFO
+        message = (f"{name} bundles code under other licences than its own "
+                   f"({outcome.expression}): " + "; ".join(parts))
+        if blocked:
+            message += ". Not allowed by the policy: " + "; ".join(blocked)
+        out.append(Finding(
+            "bundled-license", severity, message, purl, result.places,
+            "these are the licences of libraries vendored into the package (read from its "
+            "licence files), not the package's own; the policy's packages.bundled-license "
+            "sets how they are reported"))
+    if outcome.ambiguous and policy.license_ambiguous != "ignore":
+        reading = _all_apply(outcome.expression)
+        other = judge.decide(reading) if reading else None
+        matters = other is not None and RANK[other.action] > RANK[decision.action]
+        message = (f"{name}: the metadata names several licences without saying whether all "
+                   f"apply ({'; '.join(outcome.ambiguous)}); judged as alternatives, "
+                   f"{outcome.expression}")
+        if matters and other is not None:
+            message += f". If all apply, the policy says {other.action}: {other.why}"
+        out.append(Finding(
+            "license-ambiguous", _SEVERITY[policy.license_ambiguous] if matters else Severity.INFO,
+            message, purl, result.places,
+            "read the package's licence files or ask its maintainers which applies; once "
+            "known, pin it with an exception: " + exception_snippet(result, outcome.expression)))
+    return out
+
+
 def _facet_list(facets: Sequence[Facet]) -> str:
     return ", ".join(dict.fromkeys(f.describe().split(":", 1)[0] for f in facets)) or "none known"
 
@@ -775,6 +829,7 @@ def evaluate(
         own += _claim_findings(policy, result, outcome.expression, decision)
         own += _lineage_findings(policy, result, outcome.expression)
         own += _gated_findings(result)
+        own += _package_findings(policy, judge, result, outcome, decision)
         blocking = [f for f in own if f.severity is not Severity.INFO]
         info = [f for f in own if f.severity is Severity.INFO]
         if not blocking:

@@ -26,13 +26,17 @@ POLICY_FILES = (".license-gate.yaml", ".license-gate.yml")
 MAX_EXTENDS_DEPTH = 10
 
 _TOP_KEYS = {"version", "extends", "unknown", "licenses", "ai", "context", "exceptions", "locked",
-             "paths", "parse-errors"}
+             "paths", "parse-errors", "packages"}
 PARSE_ERROR_ACTIONS = ("error", "warn")
 # Rules a policy can lock: exact keys, or a section that locks every key under it.
 _LOCKABLE = ("unknown", "licenses.default", "licenses.osi-approved", "licenses.allow",
              "licenses.deny", "licenses.categories", "ai.open-washing", "ai.lineage",
              "ai.mentions", "ai.restrictions", "context", "exceptions", "paths.exclude",
-             "parse-errors")
+             "parse-errors", "packages.bundled-license", "packages.license-ambiguous")
+# packages.<rule>: how a package's licence facts beyond its own licence are reported.
+# bundled-license: a licence shipped inside the package for something it vendors (numpy's
+# libgfortran); license-ambiguous: licences named without saying whether all apply.
+_PACKAGE_RULES = {"bundled-license": "info", "license-ambiguous": "warn"}
 _STRICTNESS = {"error": 3, "warn": 2, "info": 1, "allow": 0, "ignore": 0, None: 0}
 _LICENSE_KEYS = {"allow", "deny", "categories", "default", "osi-approved"}
 _AI_KEYS = {"restrictions", "open-washing", "lineage", "mentions"}
@@ -112,6 +116,8 @@ class Policy:
     # Globs of repository paths not read (paths.exclude, every layer's together).
     exclude: tuple[str, ...] = ()
     parse_errors: str = "error"  # error | warn: a file that cannot be read
+    bundled_license: str = "info"  # error | warn | info | ignore (packages.bundled-license)
+    license_ambiguous: str = "warn"  # error | warn | info | ignore (packages.license-ambiguous)
     sources: tuple[str, ...] = ()
     # rule key (e.g. "licenses.categories.Copyleft") -> where it was last set
     origins: Mapping[str, Place] = field(default_factory=dict)
@@ -463,6 +469,12 @@ def _validate(data: Any, file: str, lines: _Lines) -> _Layer:
                                          "licenses.osi-approved", lines.get("licenses", "osi-approved"))
     if data.get("ai") is not None:
         values.update(_ai(data["ai"], file, lines))
+    if data.get("packages") is not None:
+        section = _section(data["packages"], "packages", set(_PACKAGE_RULES), file, lines)
+        for key in _PACKAGE_RULES:
+            if key in section:
+                values[f"packages.{key}"] = _choice(section[key], MENTION_ACTIONS, file,
+                                                    f"packages.{key}", lines.get("packages", key))
     if data.get("context") is not None:
         values["context"] = _context(data["context"], file, lines)
     exceptions = data.get("exceptions", []) or []
@@ -586,6 +598,7 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
     osi_approved: str | None = None
     restrictions: dict[str, str] = {}
     rules = {"open-washing": "error", "lineage": "error", "mentions": "info"}
+    package_rules = dict(_PACKAGE_RULES)
     context: dict[str, Any] = {}
     locks: dict[str, Place] = {}
     rule_layers: list[RuleLayer] = []
@@ -638,6 +651,14 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
         if "parse-errors" in values and _STRICTNESS[values["parse-errors"]] < _STRICTNESS[parse_errors]:
             refuse("parse-errors", "parse-errors", layer.lines.get("parse-errors"),
                    f"loosens parse-errors to {values['parse-errors']}")
+        for rule, now in package_rules.items():
+            key = f"packages.{rule}"
+            if key in values:
+                if _STRICTNESS[values[key]] < _STRICTNESS[now]:
+                    refuse(key, key, layer.lines.get("packages", rule),
+                           f"loosens {key} to {values[key]}")
+                package_rules[rule] = values[key]
+                origins[key] = Place(layer.file, layer.lines.get("packages", rule))
         exclude.update((glob, None) for glob, _ in values.get("exclude", []))
         if "parse-errors" in values:
             parse_errors = values["parse-errors"]
@@ -681,7 +702,8 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
         unknown=unknown, allow=tuple(allow), deny=tuple(deny), categories=categories,
         default=default, exceptions=tuple(exceptions), osi_approved=osi_approved,
         restrictions=restrictions, open_washing=rules["open-washing"], lineage=rules["lineage"],
-        mentions=rules["mentions"],
+        mentions=rules["mentions"], bundled_license=package_rules["bundled-license"],
+        license_ambiguous=package_rules["license-ambiguous"],
         context=Context(
             commercial=context.get("commercial"),
             monthly_active_users=context.get("monthly-active-users"),

@@ -49,6 +49,11 @@ def format_explain(subject: str, reading: str, expression: str | None,
         for evidence in outcome.evidence:
             out.append(f"  evidence: {evidence.describe()}"
                        + (f" <{evidence.url}>" if evidence.url else ""))
+        if isinstance(outcome, Resolution):
+            for bundled in outcome.bundled:
+                out.append(f"  bundled: {bundled.license} ({bundled.evidence.describe()})")
+            if outcome.ambiguous:
+                out.append("  ambiguous: " + "; ".join(outcome.ambiguous))
         for hop in component.lineage:
             note = f"; {hop.note}" if hop.note else ""
             out.append(f"  lineage: {hop.child} <-{hop.relation}- {hop.parent} "

@@ -51,6 +51,10 @@ def component_to_dict(result: ComponentResult) -> dict[str, Any]:
         "unresolved_cause": outcome.cause.value if isinstance(outcome, Unresolved) else None,
         "exception_reason": result.exception_reason,
         "evidence": [_evidence(e) for e in outcome.evidence],
+        # licences shipped inside the package for what it vendors, never its own
+        "bundled": [{"license": b.license, "name": b.name, "evidence": _evidence(b.evidence)}
+                    for b in outcome.bundled] if isinstance(outcome, Resolution) else [],
+        "ambiguous": list(outcome.ambiguous) if isinstance(outcome, Resolution) else [],
         "version_evidence": _evidence(resolved.version_evidence)
         if resolved.version_evidence else None,
         "references": _places(resolved.places),
