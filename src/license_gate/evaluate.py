@@ -436,6 +436,8 @@ def _package_findings(policy: Policy, judge: Judge, result: ResolvedComponent,
     severity only where it matters for the gate (a bundled licence the policy does not
     allow; an AND reading the policy would judge differently); otherwise as info."""
     out: list[Finding] = []
+    if not outcome.bundled and not outcome.ambiguous:
+        return out
     purl = result.component.purl
     name = f"{result.component.name} {result.component.version or ''}".strip()
     if outcome.bundled and policy.bundled_license != "ignore":

@@ -74,3 +74,27 @@ def test_only_the_header_block_is_read(tmp_path: Path) -> None:
     for name in ("lf-pkg", "crlf-pkg"):
         meta = raw.raw(name)
         assert meta is not None and meta.license == "MIT" and meta.classifiers == ()
+
+
+def test_licence_headers_read_as_the_stdlib_parser_reads_them() -> None:
+    """The fast header reader gives exactly what email.parser gives, on every real
+    METADATA of the package corpus (LF and CRLF) and on awkward blocks."""
+    from email.parser import HeaderParser
+
+    from license_gate.resolve.installed import licence_headers
+
+    corpus = Path(__file__).resolve().parents[1] / "assets" / "pkgmeta"
+    blocks = [p.read_text("utf-8") for p in sorted(corpus.glob("*/METADATA"))]
+    assert len(blocks) >= 400
+    blocks += [
+        "License: MIT\n        and more\n\tand tabs\nClassifier: A\nClassifier: B\n",
+        "License:    spaced   \nnot a header line\nLicense-Expression: MIT\n",
+        "Name: x\n  continued name\nlicense-file: LICENSE\nLICENSE: upper\n",
+        "License:\nClassifier: License :: OSI Approved :: MIT License",
+    ]
+    for block in blocks:
+        for text in (block, block.replace("\n", "\r\n")):
+            parsed = HeaderParser().parsestr(text)
+            mine = licence_headers(text)
+            for name in ("License-Expression", "License", "Classifier", "License-File"):
+                assert mine.get(name.lower(), []) == (parsed.get_all(name) or []), (name, text[:200])

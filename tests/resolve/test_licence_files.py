@@ -79,7 +79,11 @@ def test_a_valid_expression_without_vendored_libraries_reads_no_file() -> None:
     assert needs_files(RawMetadata(None, "BSD"))
     assert needs_files(RawMetadata(None, "GPLv2"))  # only or later? a notice may say
     assert needs_files(RawMetadata("MIT", vendored=("x.libs/libz.so",)))
-    assert needs_files(RawMetadata(None, None, ("License :: OSI Approved :: MIT License",)))
+    # one exact classifier: no file can make it more exact; a vague one or two can
+    assert not needs_files(RawMetadata(None, None, ("License :: OSI Approved :: MIT License",)))
+    assert needs_files(RawMetadata(None, None, ("License :: OSI Approved :: BSD License",)))
+    assert needs_files(RawMetadata(None, None, ("License :: OSI Approved :: MIT License",
+                                                "License :: OSI Approved :: ISC License (ISCL)")))
 
 
 def test_several_classifiers_are_alternatives_named_as_ambiguous() -> None:

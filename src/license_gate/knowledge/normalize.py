@@ -140,7 +140,14 @@ def _compound(text: str) -> Normalized | None:
     return Normalized(licensing.render(parsed), "compound") if parsed is not None else None
 
 
+@lru_cache(maxsize=4096)
 def normalize(raw: str | None) -> Normalized:
+    """Memoised: a resolver asks for the same strings ("MIT", a classifier) hundreds of
+    times in one run, and the answer is a pure function of the string."""
+    return _normalize(raw)
+
+
+def _normalize(raw: str | None) -> Normalized:
     if raw is None:
         return Normalized(None, "empty")
     text = raw.strip()

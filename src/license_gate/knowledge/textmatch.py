@@ -23,8 +23,9 @@ licence in ``License-Expression`` never loads its 1.6 MB corpus.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import Any
 
 from license_gate.knowledge import licensing
 
@@ -83,6 +84,44 @@ class SplitText:
     # for some vendored code. Only the metadata can tell which; the caller decides.
     extra: tuple[TextRegion, ...]
     bundled: tuple[TextRegion, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {part: [asdict(r) for r in getattr(self, part)] for part in ("own", "extra", "bundled")}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SplitText:
+        """Raises KeyError, TypeError or ValueError on a malformed entry (a cache miss)."""
+        return cls(*(tuple(TextRegion(**r) for r in data[part]) for part in ("own", "extra", "bundled")))
+
+
+# Bumped whenever split() would answer differently for the same text, so that cached
+# answers from an older release are not reused.
+RULES_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def _matcher_version() -> str:
+    """licenseclassifier's version, from its dist-info's folder name: asking
+    importlib.metadata scans all of sys.path (17 ms on a 300-package site), and importing
+    the library to ask it costs more."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("licenseclassifier")
+    if spec is None or not spec.origin:
+        return "none"
+    site = Path(spec.origin).parent.parent
+    found = sorted(site.glob("licenseclassifier-*.dist-info"))
+    return found[-1].name[len("licenseclassifier-"):-len(".dist-info")] if found else "unknown"
+
+
+def fingerprint(text: str) -> str:
+    """The cache key of a text's split: its digest and the matcher that split it."""
+    import hashlib
+
+    matcher = _matcher_version()
+    digest = hashlib.sha256(text[:MAX_TEXT].encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{digest}:{matcher}:{COVERAGE}:{RULES_VERSION}"
 
 
 def _line_of(text: str, offset: int) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from license_gate.model import (
     Cause,
@@ -40,7 +40,12 @@ from license_gate.resolve.pypi import (
     versions_from_project,
 )
 
+if TYPE_CHECKING:
+    from license_gate.knowledge.textmatch import SplitText
+
 T = TypeVar("T")
+# Cache namespace of licence texts split into regions, keyed by digest and matcher.
+TEXTS = "licence-text"
 
 
 @dataclass(frozen=True)
@@ -140,10 +145,33 @@ def _safe_eq(text: str, version: object) -> bool:
 class Resolver:
     def __init__(self, settings: ResolveSettings) -> None:
         self.settings = settings
-        self.installed = InstalledSource(settings.search_path)
         self.cache = Cache(settings.cache_dir) if settings.cache_dir else None
+        self.installed = InstalledSource(settings.search_path, self._split)
+        self._new_texts: list[tuple[str, dict[str, Any]]] = []
         self._client: PyPIClient | None = None
         self.notes: list[str] = []
+
+    def _split(self, text: str) -> SplitText:
+        """A licence text split into its regions, remembered in the cache by its digest:
+        matching costs milliseconds a text, and a text's answer never changes (the key
+        names the matcher's version)."""
+        from license_gate.knowledge.textmatch import SplitText, fingerprint, split
+
+        key = fingerprint(text)
+        hit = self._cache_call(self.cache.get_entry, TEXTS, key, None) if self.cache else None
+        if hit is not None:
+            try:
+                return SplitText.from_json(hit)
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry from a damaged or foreign cache is a miss
+        found = split(text)
+        self._new_texts.append((key, found.to_json()))
+        return found
+
+    def _save_texts(self) -> None:
+        if self._new_texts and self.cache is not None:
+            self._cache_call(self.cache.put_entries, TEXTS, self._new_texts)
+        self._new_texts = []
 
     @property
     def client(self) -> PyPIClient:
@@ -245,6 +273,7 @@ class Resolver:
 
     def _licences(self, keys: list[Key]) -> dict[Key, Outcome]:
         outcomes: dict[Key, Outcome] = dict(self.installed.lookup(keys))
+        self._save_texts()
         remaining = [k for k in keys if k not in outcomes]
         if remaining and self.cache is not None:
             cached = self._cache_call(self.cache.get_releases, "pypi", remaining) or {}

@@ -19,14 +19,18 @@ wheel appends the GCC runtime's licence) are ``bundled``: reported, never the pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from license_gate.knowledge import licensing
-from license_gate.knowledge.normalize import from_classifiers, normalize
-from license_gate.knowledge.textmatch import TextRegion
+from license_gate.knowledge.normalize import Normalized, from_classifiers, normalize
 from license_gate.model import Bundled, Cause, Evidence, Outcome, Resolution, Unresolved
 from license_gate.resolve.interface import LicenceText, RawMetadata
+
+if TYPE_CHECKING:  # the matcher's module is loaded only when a text is read
+    from license_gate.knowledge.textmatch import SplitText, TextRegion
 
 _HOW = {
     "alias": "free-text name normalised",
@@ -71,6 +75,10 @@ def needs_files(meta: RawMetadata) -> bool:
         result = normalize(raw)
         if result.expression and result.how != "text":
             return _vague(result.expression, bool(_EXPLICIT.search(raw)))
+    elif not meta.license_expression:
+        classified, _ = _classifier_licences(meta.classifiers, "", None)
+        if len(classified) == 1 and not _vague(classified[0].license, classified[0].exact_suffix):
+            return False  # one exact classifier: no file can make it more exact
     return True
 
 
@@ -95,10 +103,17 @@ class _Files:
     bundled: list[Bundled]
 
 
-def _read_files(files: Sequence[LicenceText], source: str, url: str | None,
-                vendored: Sequence[str]) -> _Files:
+Splitter = Callable[[str], "SplitText"]
+
+
+def _split(text: str) -> SplitText:
     from license_gate.knowledge.textmatch import split
 
+    return split(text)
+
+
+def _read_files(files: Sequence[LicenceText], source: str, url: str | None,
+                vendored: Sequence[str], split: Splitter) -> _Files:
     own: list[_Found] = []
     extra: list[_Found] = []
     separate: list[_Found] = []
@@ -196,6 +211,11 @@ def _refine(expression: str, explicit_suffix: bool, candidates: Sequence[_Found]
     return (licensing.render(parsed), used) if parsed is not None else (expression, [])
 
 
+@lru_cache(maxsize=1024)
+def _one_classifier(classifier: str) -> tuple[Normalized, list[str]]:
+    return from_classifiers([classifier])
+
+
 def _classifier_licences(classifiers: Sequence[str], source: str, url: str | None
                          ) -> tuple[list[_Found], list[str]]:
     """Each licence classifier on its own (never joined), and the classifiers that name
@@ -203,7 +223,7 @@ def _classifier_licences(classifiers: Sequence[str], source: str, url: str | Non
     found: list[_Found] = []
     named: list[str] = []
     for classifier in classifiers:
-        result, used = from_classifiers([classifier])
+        result, used = _one_classifier(classifier)
         if not result.expression or not used:
             continue
         named.append(classifier)
@@ -226,25 +246,35 @@ def _all(expressions: Iterable[str]) -> str:
     return licensing.render(parsed)
 
 
-def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None) -> Outcome:
+def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None,
+                          split: Splitter = _split) -> Outcome:
+    """``split`` reads a licence text; the resolver passes one that remembers its answers
+    in the cache, since matching a text costs milliseconds and a text never changes."""
     tried: list[Evidence] = []
     files: _Files | None = None
 
     def read() -> _Files:
         nonlocal files
         if files is None:
-            files = _read_files(meta.license_files, source, url, meta.vendored)
+            files = _read_files(meta.license_files, source, url, meta.vendored, split)
         return files
 
-    classified, named = _classifier_licences(meta.classifiers, source, url)
+    classes: tuple[list[_Found], list[str]] | None = None
+
+    def classifiers() -> tuple[list[_Found], list[str]]:
+        # read only when needed: most packages are decided by a field before
+        nonlocal classes
+        if classes is None:
+            classes = _classifier_licences(meta.classifiers, source, url)
+        return classes
 
     def resolved(expression: str, evidence: list[Evidence], explicit_suffix: bool = True,
                  ambiguous: Sequence[str] = ()) -> Resolution:
         bundled = tuple(read().bundled) if meta.license_files else ()
         if _vague(expression, explicit_suffix):
             expression, used = _refine(expression, explicit_suffix,
-                                       [*read().own, *read().extra, *classified]
-                                       if meta.license_files else classified)
+                                       [*read().own, *read().extra, *classifiers()[0]]
+                                       if meta.license_files else classifiers()[0])
             evidence += [e for e in used if e not in evidence]
         return Resolution(expression, tuple(evidence), bundled, tuple(ambiguous))
 
@@ -263,7 +293,7 @@ def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None
                             [*tried, Evidence(source, "License", raw, _HOW.get(result.how), url)],
                             bool(_EXPLICIT.search(raw)))
         if "\n" in raw or len(raw) > 200:
-            pasted = _from_pasted(raw, source, url, classified, meta.vendored)
+            pasted = _from_pasted(raw, source, url, classifiers()[0], meta.vendored, split)
             if pasted is not None:
                 expression, evidence, bundled = pasted
                 return Resolution(expression, (*tried, *evidence), (*bundled, *(
@@ -273,7 +303,8 @@ def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None
     if meta.license_files:
         own = read()
         if own.own:
-            return _from_files(own, classified, named, tried)
+            return _from_files(own, *classifiers(), tried)
+    classified, named = classifiers()
     if classified:
         if len(classified) == 1:
             only = classified[0]
@@ -322,10 +353,9 @@ def _confirmed(found: _Found, classified: Sequence[_Found]) -> bool:
 
 
 def _from_pasted(text: str, source: str, url: str | None, classified: Sequence[_Found],
-                 vendored: Sequence[str]) -> tuple[str, list[Evidence], list[Bundled]] | None:
+                 vendored: Sequence[str], split: Splitter
+                 ) -> tuple[str, list[Evidence], list[Bundled]] | None:
     """A ``License`` field holding one or more pasted licence texts."""
-    from license_gate.knowledge.textmatch import split
-
     parts = split(text)
     if not parts.own:
         return None
