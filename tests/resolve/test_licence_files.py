@@ -184,3 +184,34 @@ def test_policy_packages_section(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         load_policy(None, tmp_path)
     assert info.value.key == "packages.bundled-license" and info.value.line == 3
+
+
+def test_split_texts_are_remembered_in_the_cache_and_a_bad_entry_is_a_miss(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from license_gate.knowledge import textmatch
+    from license_gate.model import Place, Reference
+    from license_gate.resolve import TEXTS, Resolver, ResolveSettings
+
+    text = (PKGMETA / "pysnmp-7.1.30" / "licenses" / "LICENSE.rst").read_text()
+    _dist(tmp_path / "site", "vague", "Classifier: License :: OSI Approved :: BSD License",
+          {"licenses/LICENSE.rst": text})
+    ref = Reference("pypi", "vague", Place("requirements.txt", 1), version="1.0")
+
+    def resolve() -> str:
+        resolver = Resolver(ResolveSettings(offline=True, cache_dir=tmp_path / "cache",
+                                            search_path=[str(tmp_path / "site")]))
+        (result,) = resolver.resolve([ref])
+        assert isinstance(result.outcome, Resolution)
+        return result.outcome.expression
+
+    calls: list[int] = []
+    real = textmatch.split
+    monkeypatch.setattr(textmatch, "split", lambda t: calls.append(1) or real(t))
+    assert resolve() == "BSD-2-Clause" and len(calls) == 1
+    assert resolve() == "BSD-2-Clause" and len(calls) == 1  # warm: read from the cache
+    from license_gate.resolve.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    cache.put_entries(TEXTS, [(textmatch.fingerprint(text), {"own": "garbage"})])
+    cache.close()
+    assert resolve() == "BSD-2-Clause" and len(calls) == 2  # damaged entry: split again
