@@ -88,6 +88,12 @@ class FakePyPI(LoopbackServer):
         self.releases: dict[tuple[str, str], dict[str, Any]] = {}
         self.yanked: set[tuple[str, str]] = set()
         self.latency = 0.0
+        # Wheel files served at /packages/<filename> with HTTP range support, as
+        # files.pythonhosted.org serves them (werkzeug implements RFC 9110's ranges);
+        # range_support=False serves the whole file whatever the Range header says.
+        self.wheels: dict[tuple[str, str], bytes] = {}
+        self.range_support = True
+        self.ranges: list[tuple[str, str | None, int]] = []  # path, Range, bytes sent
 
     @property
     def base_url(self) -> str:
@@ -101,12 +107,32 @@ class FakePyPI(LoopbackServer):
     # -- serving
     def _release_json(self, name: str, version: str) -> dict[str, Any]:
         fields = self.releases[(name, version)]
+        entry = file_entry(name, version)
+        # files on this server, so that no test reaches files.pythonhosted.org; a file
+        # without a registered wheel answers 404
+        entry["url"] = f"{self.origin}/packages/{entry['filename']}"
+        if (name, version) in self.wheels:
+            entry["size"] = len(self.wheels[(name, version)])
         return {
             "info": info(name, version, **fields),
             "last_serial": 123456,
-            "urls": [file_entry(name, version)],
+            "urls": [entry],
             "vulnerabilities": [],
         }
+
+    def _wheel(self, request: Request) -> Response | None:
+        filename = request.path.rsplit("/", 1)[-1]
+        for (name, version), data in self.wheels.items():
+            if file_entry(name, version)["filename"] == filename:
+                response = Response(data, status=200, content_type="application/octet-stream")
+                if self.range_support:
+                    response.make_conditional(request, accept_ranges=True,
+                                              complete_length=len(data))
+                sent = response.calculate_content_length() or 0
+                with self.lock:
+                    self.ranges.append((request.path, request.headers.get("Range"), sent))
+                return response
+        return None
 
     @staticmethod
     def _key(path: str) -> tuple[str, str] | None:
@@ -152,6 +178,10 @@ class FakePyPI(LoopbackServer):
                             direct_passthrough=True)
         if fault == "badjson":
             return Response('{"info": {"license": ', status=200, content_type="application/json")
+        if path.startswith("/packages/"):
+            wheel = self._wheel(request)
+            if wheel is not None:
+                return wheel
         parts = [p for p in path.split("/") if p]
         # /pypi/<name>/<version>/json or /pypi/<name>/json
         if len(parts) == 4 and parts[0] == "pypi" and parts[3] == "json":

@@ -272,13 +272,18 @@ class Resolver:
         self.cache.put_project("pypi", name, versions)
 
     def _licences(self, keys: list[Key]) -> dict[Key, Outcome]:
+        try:
+            return self._licences_from_sources(keys)
+        finally:
+            self._save_texts()  # the licence texts split on the way, for the next run
+
+    def _licences_from_sources(self, keys: list[Key]) -> dict[Key, Outcome]:
         outcomes: dict[Key, Outcome] = dict(self.installed.lookup(keys))
-        self._save_texts()
         remaining = [k for k in keys if k not in outcomes]
         if remaining and self.cache is not None:
             cached = self._cache_call(self.cache.get_releases, "pypi", remaining) or {}
             for key, raw in cached.items():
-                outcomes[key] = outcome_from_metadata(raw, "cache")
+                outcomes[key] = outcome_from_metadata(raw, "cache", split=self._split)
             remaining = [k for k in remaining if k not in outcomes]
         if not remaining:
             return outcomes
@@ -288,7 +293,7 @@ class Resolver:
                     "offline: not installed at this version and not in the cache", Cause.OFFLINE
                 )
             return outcomes
-        source = PyPISource(self.client)
+        source = PyPISource(self.client, self._split)
         outcomes.update(source.lookup(remaining))
         if source.fetched and self.cache is not None:
             self._cache_call(

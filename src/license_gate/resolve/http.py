@@ -72,6 +72,15 @@ class Failed:
     reason: str
 
 
+@dataclass(frozen=True)
+class Blob:
+    """Bytes of a file: ``partial`` when the server answered the range (206)."""
+
+    data: bytes
+    partial: bool
+    content_range: str | None = None
+
+
 FetchResult = Fetched | NotFound | Denied | Failed
 
 
@@ -144,6 +153,51 @@ class JsonClient:
         return session
 
     def get_json(self, url: str) -> FetchResult:
+        def read(status: int, body: bytes, headers: Mapping[str, str]) -> FetchResult | str:
+            if status != 200:
+                return Failed(f"HTTP {status}")
+            if len(body) > MAX_BODY_BYTES:
+                return Failed(f"response larger than {MAX_BODY_BYTES} bytes")
+            try:
+                import json
+
+                data = json.loads(body)
+            except (ValueError, RecursionError):
+                # RecursionError: a body nested deeper than the decoder recurses
+                return "invalid JSON in response"
+            if isinstance(data, dict):
+                return Fetched(data)
+            return "unexpected JSON shape in response"
+
+        result = self._request(url, {}, read)
+        assert not isinstance(result, Blob)
+        return result
+
+    def get_range(self, url: str, byte_range: str, limit: int) -> Blob | NotFound | Denied | Failed:
+        """Some bytes of a file (``bytes=-65536``: the last 64 KiB), under the same
+        bounds and retries as every request. A server that ignores the range and sends
+        the whole file is refused: reading a wheel whole is what ranges avoid."""
+        def read(status: int, body: bytes, headers: Mapping[str, str]) -> FetchResult | Blob | str:
+            if status == 416:
+                return Failed("the server refused the byte range (HTTP 416)")
+            if status not in (200, 206):
+                return Failed(f"HTTP {status}")
+            if len(body) > limit:
+                return Failed(f"the server sent {len(body)} bytes for a range of at most {limit} "
+                              "(no range support)")
+            return Blob(body, status == 206, headers.get("Content-Range"))
+
+        result = self._request(url, {"Range": byte_range, "Accept": "*/*"}, read, limit)
+        assert not isinstance(result, Fetched)
+        return result
+
+    def _request(self, url: str, headers: Mapping[str, str],
+                 read: Callable[[int, bytes, Mapping[str, str]], FetchResult | Blob | str],
+                 limit: int = MAX_BODY_BYTES) -> FetchResult | Blob:
+        """One GET with the shared bounds: a timeout per request and a deadline for the
+        body, bounded retries of timeouts, connection failures, 429 and 5xx (honouring
+        Retry-After), and the breaker. ``read`` turns any other answer into a result, or
+        into a reason to try again."""
         import requests
 
         settings = self.settings
@@ -154,10 +208,11 @@ class JsonClient:
             wait = settings.backoff * (2 ** attempt)
             try:
                 self.requests_made += 1
-                response = self._session().get(url, timeout=settings.timeout, stream=True)
+                response = self._session().get(url, timeout=settings.timeout, stream=True,
+                                               headers=dict(headers) or None)
                 try:
                     status = response.status_code
-                    body = _read_bounded(response, time.monotonic() + 2 * settings.timeout)
+                    body = _read_bounded(response, time.monotonic() + 2 * settings.timeout, limit)
                 finally:
                     response.close()
             except (requests.Timeout, _Deadline):
@@ -176,21 +231,7 @@ class JsonClient:
                 if status in (401, 403):
                     return Denied(redact(url), status, response.headers.get("X-Error-Code"),
                                   response.headers.get("X-Error-Message"))
-                if status == 200:
-                    if len(body) > MAX_BODY_BYTES:
-                        return Failed(f"response larger than {MAX_BODY_BYTES} bytes")
-                    try:
-                        import json
-
-                        data = json.loads(body)
-                    except (ValueError, RecursionError):
-                        # RecursionError: a body nested deeper than the decoder recurses
-                        reason = "invalid JSON in response"
-                    else:
-                        if isinstance(data, dict):
-                            return Fetched(data)
-                        reason = "unexpected JSON shape in response"
-                elif status == 429 or status >= 500:
+                if status == 429 or status >= 500:
                     reason = f"HTTP {status}"
                     hinted = _retry_after(response.headers.get("Retry-After"))
                     if hinted is not None:
@@ -198,7 +239,10 @@ class JsonClient:
                             return Failed(f"HTTP {status}; Retry-After {hinted:.0f}s is too long")
                         wait = hinted
                 else:
-                    return Failed(f"HTTP {status}")
+                    answer = read(status, body, response.headers)
+                    if not isinstance(answer, str):
+                        return answer
+                    reason = answer
             if attempt < settings.retries:
                 self._sleep(wait)
         return Failed(f"{reason} after {settings.retries + 1} attempts")
@@ -214,7 +258,7 @@ class _Deadline(Exception):
     """A body that trickles in slower than the per-request deadline allows."""
 
 
-def _read_bounded(response: Any, deadline: float) -> bytes:
+def _read_bounded(response: Any, deadline: float, limit: int = MAX_BODY_BYTES) -> bytes:
     # The socket timeout bounds each read, not the whole body; a server sending one
     # byte a second would otherwise hold a worker for as long as it likes.
     chunks: list[bytes] = []
@@ -222,8 +266,8 @@ def _read_bounded(response: Any, deadline: float) -> bytes:
     for chunk in response.iter_content(chunk_size=65536):
         chunks.append(chunk)
         size += len(chunk)
-        if size > MAX_BODY_BYTES or time.monotonic() > deadline:
-            if size > MAX_BODY_BYTES:
+        if size > limit or time.monotonic() > deadline:
+            if size > limit:
                 break
             raise _Deadline()
     return b"".join(chunks)

@@ -12,11 +12,14 @@ so a dead network costs seconds, not minutes. Every failure ends as Unresolved w
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from license_gate.model import Cause, Outcome, Unresolved
+from license_gate.model import Cause, Evidence, Outcome, Resolution, Unresolved
 from license_gate.resolve.http import (
+    Blob,
     Denied,
     Failed,
     Fetched,
@@ -26,8 +29,8 @@ from license_gate.resolve.http import (
     NotFound,
     redact,
 )
-from license_gate.resolve.interface import Key, RawMetadata, ResolveError
-from license_gate.resolve.metadata import outcome_from_metadata
+from license_gate.resolve.interface import Key, LicenceText, RawMetadata, ResolveError
+from license_gate.resolve.metadata import Splitter, needs_files, outcome_from_metadata
 
 DEFAULT_PYPI_URL = "https://pypi.org/pypi"
 
@@ -80,6 +83,48 @@ def raw_from_release(data: dict[str, Any]) -> RawMetadata:
     })
 
 
+def wheel_url(data: dict[str, Any]) -> str | None:
+    """The release file whose licence files stand for the release: a pure-Python wheel
+    if there is one, else any wheel that is not yanked (an sdist's archive has no
+    directory at its end to range-read)."""
+    files = [f for f in data.get("urls") or [] if isinstance(f, dict)
+             and f.get("packagetype") == "bdist_wheel" and not f.get("yanked")
+             and isinstance(f.get("url"), str)]
+    files.sort(key=lambda f: not str(f.get("filename", "")).endswith("-none-any.whl"))
+    return files[0]["url"] if files else None
+
+
+class _Transient(Exception):
+    """The registry failed (timeouts, 5xx after retries): try again another run."""
+
+
+def read_wheel_licences(client: JsonClient, url: str) -> tuple[tuple[LicenceText, ...], str | None,
+                                                                 bool]:
+    """(licence files, why they could not be read, whether that may pass)."""
+    from license_gate.resolve.wheelzip import MAX_FILE, TAIL, ZipRangeError, read_licence_files
+
+    def get(byte_range: str) -> tuple[bytes, int]:
+        result = client.get_range(url, byte_range, max(TAIL, MAX_FILE + 4096))
+        if isinstance(result, Failed):
+            raise _Transient(result.reason)
+        if not isinstance(result, Blob):
+            raise ZipRangeError("not found" if isinstance(result, NotFound)
+                                else f"HTTP {result.status}")
+        if not result.partial:
+            return result.data, 0  # the server sent the whole (small) file
+        match = re.match(r"bytes (\d+)-\d+/", result.content_range or "")
+        if not match:
+            raise ZipRangeError("a partial answer without a Content-Range")
+        return result.data, int(match.group(1))
+
+    try:
+        return read_licence_files(get), None, False
+    except _Transient as exc:
+        return (), str(exc), True
+    except ZipRangeError as exc:
+        return (), str(exc), False
+
+
 def versions_from_project(data: dict[str, Any]) -> list[str]:
     """Release versions that still have at least one file that is not yanked."""
     releases = data.get("releases")
@@ -100,23 +145,60 @@ def versions_from_project(data: dict[str, Any]) -> list[str]:
 class PyPISource:
     name = "pypi"
 
-    def __init__(self, client: PyPIClient) -> None:
+    def __init__(self, client: PyPIClient, split: Splitter | None = None) -> None:
         self.client = client
+        self.split = split
         self.fetched: dict[Key, RawMetadata] = {}
+
+    def _read_wheels(self, wheels: dict[Key, str]
+                     ) -> dict[Key, tuple[tuple[LicenceText, ...], str | None, bool]]:
+        if not wheels:
+            return {}
+        from concurrent.futures import ThreadPoolExecutor
+
+        keys = list(wheels)
+        with ThreadPoolExecutor(max_workers=max(1, min(self.client.settings.jobs, len(keys)))) as pool:
+            done = list(pool.map(lambda key: read_wheel_licences(self.client, wheels[key]), keys))
+        return dict(zip(keys, done, strict=True))
 
     def lookup(self, keys: Sequence[Key]) -> dict[Key, Outcome]:
         results = self.client.map(lambda key: self.client.release(*key), keys)
+        raws: dict[Key, RawMetadata] = {}
+        wheels: dict[Key, str] = {}
+        for key, result in zip(keys, results, strict=True):
+            if isinstance(result, Fetched):
+                try:
+                    raws[key] = raw_from_release(result.data)
+                except PyPIError:
+                    continue
+                wheel = wheel_url(result.data)
+                if wheel and needs_files(raws[key]):
+                    # the metadata leaves the variant or the choice vague: the wheel's
+                    # licence files may say, and they are cached with the metadata
+                    wheels[key] = wheel
+        read = self._read_wheels(wheels)
         out: dict[Key, Outcome] = {}
         for key, result in zip(keys, results, strict=True):
             url = redact(f"{self.client.base_url}/{key[0]}/{key[1]}/json")
             if isinstance(result, Fetched):
-                try:
-                    raw = raw_from_release(result.data)
-                except PyPIError as exc:
-                    out[key] = Unresolved(f"network: malformed PyPI response ({exc})", Cause.NETWORK)
+                if key not in raws:
+                    try:
+                        raw_from_release(result.data)
+                    except PyPIError as exc:
+                        out[key] = Unresolved(f"network: malformed PyPI response ({exc})",
+                                              Cause.NETWORK)
                     continue
-                self.fetched[key] = raw
-                out[key] = outcome_from_metadata(raw, "pypi", url)
+                files, unread, transient = read.get(key, ((), None, False))
+                raw = replace(raws[key], license_files=files)
+                if not transient:
+                    self.fetched[key] = raw  # a registry failure is retried another run
+                outcome = (outcome_from_metadata(raw, "pypi", url, self.split) if self.split
+                           else outcome_from_metadata(raw, "pypi", url))
+                if unread is not None and isinstance(outcome, Resolution):
+                    outcome = replace(outcome, evidence=(*outcome.evidence, Evidence(
+                        "pypi", "licence file", redact(wheels[key]),
+                        f"not read: {unread}; the metadata alone decides")))
+                out[key] = outcome
             elif isinstance(result, NotFound):
                 out[key] = Unresolved(f"not found on PyPI ({url} answered 404)", Cause.NOT_FOUND)
             elif isinstance(result, Denied):
