@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urljoin
 
 from license_gate.model import Cause, Evidence, Outcome, Resolution, Unresolved
 from license_gate.resolve.http import (
@@ -173,6 +174,9 @@ class PyPISource:
                     continue
                 wheel = wheel_url(result.data)
                 if wheel and needs_files(raws[key]):
+                    # a relative file URL (allowed by PEP 503, served by some mirrors) is
+                    # relative to the page that gave it
+                    wheel = urljoin(f"{self.client.base_url}/{key[0]}/{key[1]}/json", wheel)
                     # the metadata leaves the variant or the choice vague: the wheel's
                     # licence files may say, and they are cached with the metadata
                     wheels[key] = wheel
