@@ -133,12 +133,8 @@ def _read_files(files: Sequence[LicenceText], source: str, url: str | None,
                 or _companion(region.license, own)
             (own if same else separate).append(found(region))
         (extra if first_file else separate).extend(found(region) for region in parts.extra)
-        for region in parts.bundled:
-            what = region.name or "a text after the package's own licence"
-            libs = _matching(region.files, vendored)
-            note = f"{what}; {', '.join(libs)}" if libs else what
-            bundled.append(Bundled(region.license, Evidence(
-                source, "licence file", f"{file.path}:{region.line}", note, url), region.name))
+        bundled.extend(_region_bundled(region, source, "licence file", f"{file.path}:{region.line}",
+                                       url, vendored) for region in parts.bundled)
     return _Files(own, extra, separate, bundled)
 
 
@@ -212,8 +208,9 @@ def _refine(expression: str, explicit_suffix: bool, candidates: Sequence[_Found]
 
 
 @lru_cache(maxsize=1024)
-def _one_classifier(classifier: str) -> tuple[Normalized, list[str]]:
-    return from_classifiers([classifier])
+def _one_classifier(classifier: str) -> tuple[Normalized, tuple[str, ...]]:
+    result, used = from_classifiers([classifier])
+    return result, tuple(used)  # shared by every caller: immutable
 
 
 def _classifier_licences(classifiers: Sequence[str], source: str, url: str | None
@@ -234,16 +231,35 @@ def _classifier_licences(classifiers: Sequence[str], source: str, url: str | Non
     return found, named
 
 
-def _either(expressions: Iterable[str]) -> str:
+def _join(operator: str, expressions: Iterable[str]) -> str:
     unique = list(dict.fromkeys(expressions))
-    parsed = licensing.parse(" OR ".join(f"({e})" for e in unique), allow_custom_refs=True)
+    parsed = licensing.parse(f" {operator} ".join(f"({e})" for e in unique), allow_custom_refs=True)
     return licensing.render(parsed)
+
+
+def _either(expressions: Iterable[str]) -> str:
+    return _join("OR", expressions)
 
 
 def _all(expressions: Iterable[str]) -> str:
-    unique = list(dict.fromkeys(expressions))
-    parsed = licensing.parse(" AND ".join(f"({e})" for e in unique), allow_custom_refs=True)
-    return licensing.render(parsed)
+    return _join("AND", expressions)
+
+
+def _region_bundled(region: TextRegion, source: str, field: str, where: str, url: str | None,
+                    vendored: Sequence[str]) -> Bundled:
+    """A bundled text, named by its ``Name:`` block and the vendored libraries its
+    ``Files:`` line matches."""
+    what = region.name or "a text after the package's own licence"
+    libs = _matching(region.files, vendored)
+    return Bundled(region.license, Evidence(source, field, where,
+                                            f"{what}; {', '.join(libs)}" if libs else what, url),
+                   region.name)
+
+
+def _as_bundled(found: _Found, why: str) -> Bundled:
+    """A licence read beside the package's own that the metadata does not name."""
+    e = found.evidence
+    return Bundled(found.license, Evidence(e.source, e.field, e.raw, why, e.url))
 
 
 def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None,
@@ -346,10 +362,8 @@ def _uncovered(expression: str, classified: Sequence[_Found]) -> list[_Found]:
 
 
 def _confirmed(found: _Found, classified: Sequence[_Found]) -> bool:
-    return any(c.license == found.license or _family(c.license) == _family(found.license)
-               or (_VAGUE.match(c.license) and found.license.startswith(
-                   f"{_VAGUE.match(c.license).group(1)}-"))  # type: ignore[union-attr]
-               for c in classified)
+    """A licence read from a text that a classifier names too (its family at least)."""
+    return any(_kin(c.license, found.license) for c in classified)
 
 
 def _from_pasted(text: str, source: str, url: str | None, classified: Sequence[_Found],
@@ -367,15 +381,10 @@ def _from_pasted(text: str, source: str, url: str | None, classified: Sequence[_
         if _confirmed(candidate, classified):
             own.append(region.license)
         else:
-            bundled.append(Bundled(region.license, Evidence(
-                source, "License", f"line {region.line}", "a text after the package's own licence",
-                url)))
-    for region in parts.bundled:
-        libs = _matching(region.files, vendored)
-        what = region.name or "a text after the package's own licence"
-        bundled.append(Bundled(region.license, Evidence(
-            source, "License", f"line {region.line}", f"{what}; {', '.join(libs)}" if libs else what,
-            url), region.name))
+            bundled.append(_region_bundled(region, source, "License", f"line {region.line}", url,
+                                           vendored))
+    bundled.extend(_region_bundled(region, source, "License", f"line {region.line}", url, vendored)
+                   for region in parts.bundled)
     expression = _all(own)
     if not parts.own[0].exact_suffix:
         expression, used = _refine(expression, False, classified)
@@ -400,19 +409,15 @@ def _from_files(files: _Files, classified: Sequence[_Found], named: Sequence[str
         if _confirmed(found, classified):
             together.append(found)
         else:
-            bundled.append(Bundled(found.license, Evidence(
-                found.evidence.source, found.evidence.field, found.evidence.raw,
-                "a text beside the package's own licence that the metadata does not name",
-                found.evidence.url)))
+            bundled.append(_as_bundled(
+                found, "a text beside the package's own licence that the metadata does not name"))
     ambiguous: list[str] = []
     expression = _all(f.license for f in [first, *together])
     evidence = [*tried, first.evidence, *(f.evidence for f in together)]
     alternatives = [f for f in separate if _confirmed(f, classified)]
     for found in separate:
         if found not in alternatives:
-            bundled.append(Bundled(found.license, Evidence(
-                found.evidence.source, found.evidence.field, found.evidence.raw,
-                "a second licence file the metadata does not name", found.evidence.url)))
+            bundled.append(_as_bundled(found, "a second licence file the metadata does not name"))
     alternatives += _uncovered(_either([expression, *(f.license for f in alternatives)]),
                                classified)
     if alternatives:

@@ -165,12 +165,14 @@ class PyPISource:
     def lookup(self, keys: Sequence[Key]) -> dict[Key, Outcome]:
         results = self.client.map(lambda key: self.client.release(*key), keys)
         raws: dict[Key, RawMetadata] = {}
+        malformed: dict[Key, str] = {}
         wheels: dict[Key, str] = {}
         for key, result in zip(keys, results, strict=True):
             if isinstance(result, Fetched):
                 try:
                     raws[key] = raw_from_release(result.data)
-                except PyPIError:
+                except PyPIError as exc:
+                    malformed[key] = str(exc)
                     continue
                 wheel = wheel_url(result.data)
                 if wheel and needs_files(raws[key]):
@@ -185,12 +187,9 @@ class PyPISource:
         for key, result in zip(keys, results, strict=True):
             url = redact(f"{self.client.base_url}/{key[0]}/{key[1]}/json")
             if isinstance(result, Fetched):
-                if key not in raws:
-                    try:
-                        raw_from_release(result.data)
-                    except PyPIError as exc:
-                        out[key] = Unresolved(f"network: malformed PyPI response ({exc})",
-                                              Cause.NETWORK)
+                if key in malformed:
+                    out[key] = Unresolved(f"network: malformed PyPI response ({malformed[key]})",
+                                          Cause.NETWORK)
                     continue
                 files, unread, transient = read.get(key, ((), None, False))
                 raw = replace(raws[key], license_files=files)
