@@ -224,25 +224,24 @@ def split(text: str) -> SplitText:
         if found and found.expression:
             return SplitText((TextRegion(found.expression, 0, len(text), 1),), (), ())
         return SplitText((), (), ())
+    first_block = min((d.start for d in declared), default=len(text))
     for region in matched:
         if region.start >= cut:
-            # a bundled text under a Name: block is already reported by its stated licence
-            if not any(d.start <= region.start < _block_end(declared, d, cut, len(text))
-                       for d in declared):
+            # under a Name: block the text is already reported by the block's stated licence
+            if region.start < first_block:
                 bundled.append(region)
             continue
-        same = next((i for i, r in enumerate(own + extra)
-                     if _family(r.license) == _family(region.license)), None)
-        if same is not None:
-            target = own if same < len(own) else extra
-            index = same if same < len(own) else same - len(own)
-            if not target[index].exact_suffix and region.exact_suffix:
-                target[index] = region  # the notice says what the bare text does not
-            continue
-        (extra if own else own).append(region)
+        if not _merged(region, own) and not _merged(region, extra):
+            (extra if own else own).append(region)
     return SplitText(tuple(own), tuple(extra), tuple(sorted(bundled, key=lambda r: r.start)))
 
 
-def _block_end(declared: list[TextRegion], block: TextRegion, cut: int, size: int) -> int:
-    later = [d.start for d in declared if d.start > block.start]
-    return min(later, default=size)
+def _merged(region: TextRegion, found: list[TextRegion]) -> bool:
+    """A region of a licence already found is the same licence (a notice and its full
+    text); it only supplies the "or later" the bare text leaves open."""
+    for index, other in enumerate(found):
+        if _family(other.license) == _family(region.license):
+            if not other.exact_suffix and region.exact_suffix:
+                found[index] = region
+            return True
+    return False

@@ -263,9 +263,10 @@ def _as_bundled(found: _Found, why: str) -> Bundled:
 
 
 def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None,
-                          split: Splitter = _split) -> Outcome:
+                          split: Splitter | None = None) -> Outcome:
     """``split`` reads a licence text; the resolver passes one that remembers its answers
     in the cache, since matching a text costs milliseconds and a text never changes."""
+    split = split or _split
     tried: list[Evidence] = []
     files: _Files | None = None
 

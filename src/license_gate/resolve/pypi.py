@@ -195,8 +195,7 @@ class PyPISource:
                 raw = replace(raws[key], license_files=files)
                 if not transient:
                     self.fetched[key] = raw  # a registry failure is retried another run
-                outcome = (outcome_from_metadata(raw, "pypi", url, self.split) if self.split
-                           else outcome_from_metadata(raw, "pypi", url))
+                outcome = outcome_from_metadata(raw, "pypi", url, self.split)
                 if unread is not None and isinstance(outcome, Resolution):
                     outcome = replace(outcome, evidence=(*outcome.evidence, Evidence(
                         "pypi", "licence file", redact(wheels[key]),
