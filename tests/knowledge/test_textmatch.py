@@ -51,6 +51,20 @@ def test_a_bare_gpl_text_is_read_as_only_and_says_so() -> None:
     assert [(r.license, r.exact_suffix) for r in got.own] == [("GPL-3.0-only", False)]
 
 
+def test_spdx_tags_in_the_preamble_are_the_package_s_and_later_ones_are_not() -> None:
+    """pyinstaller's COPYING.txt tags its parts before the GPL text; matplotlib's LICENSE
+    tags a bundled font after its own PSF text; mysql's tags sit in third-party notices."""
+    got = split(_read("pyinstaller-6.22.3/licenses/COPYING.txt"))
+    assert [(r.license, r.line) for r in got.tagged] == [
+        ("GPL-2.0-or-later WITH Bootloader-exception", 116), ("Apache-2.0", 130)]
+    for later in ("matplotlib-3.11.2/LICENSE", "mysql_connector_python-26.10.0/LICENSE.txt",
+                  "pyarrow-26.0.1/licenses/LICENSE.txt"):
+        assert split(_read(later)).tagged == (), later
+    # a file that is nothing but a notice (retrying's NOTICE.txt)
+    assert [r.license for r in split(_read("retrying-1.4.2/licenses/NOTICE.txt")).tagged] == ["Apache-2.0"]
+    assert split("SPDX-License-Identifier: not an expression (\n").tagged == ()
+
+
 def test_prose_that_only_names_a_licence_is_not_a_licence() -> None:
     got = split("This project is great. Contributions welcome; see the docs for the "
                 "MIT-style badge we show on the front page.\n")
@@ -62,3 +76,12 @@ def test_standard_notice_without_full_text_falls_back_to_fingerprints() -> None:
               "use this file except in compliance with the License.\n")
     got = split(notice)
     assert [r.license for r in got.own] == ["Apache-2.0"]
+
+
+def test_the_cache_key_names_the_installed_matcher_version() -> None:
+    from importlib.metadata import version
+
+    from license_gate.knowledge.textmatch import _matcher_version, fingerprint
+
+    assert _matcher_version() == version("licenseclassifier")
+    assert f":{version('licenseclassifier')}:" in fingerprint("MIT License")

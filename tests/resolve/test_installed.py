@@ -91,10 +91,42 @@ def test_licence_headers_read_as_the_stdlib_parser_reads_them() -> None:
         "License:    spaced   \nnot a header line\nLicense-Expression: MIT\n",
         "Name: x\n  continued name\nlicense-file: LICENSE\nLICENSE: upper\n",
         "License:\nClassifier: License :: OSI Approved :: MIT License",
+        "From someone\n continued after From\nLicense: MIT\n",
+        "License : spaced name\nClassifier: after the end\n",
+        "Classifier: A\n\nClassifier: in the body\n",
+        "License: x\n folded\n\tfolded again\nlicense-expressionX: no\nLicense-File:a\n",
     ]
     for block in blocks:
-        for text in (block, block.replace("\n", "\r\n")):
+        for text in (block, block.replace("\n", "\r\n"), block.replace("\n", "\r")):
             parsed = HeaderParser().parsestr(text)
             mine = licence_headers(text)
             for name in ("License-Expression", "License", "Classifier", "License-File"):
                 assert mine.get(name.lower(), []) == (parsed.get_all(name) or []), (name, text[:200])
+
+
+def test_licence_headers_agree_with_the_stdlib_parser_on_generated_blocks() -> None:
+    """Lines drawn from the shapes that matter (wanted and other headers, folds, mbox
+    "From " lines, non-headers, blank lines) joined by any line end."""
+    from email.parser import HeaderParser
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from license_gate.resolve.installed import licence_headers
+
+    line = st.sampled_from([
+        "License: MIT", "license:  BSD ", "License-Expression: Apache-2.0", "CLASSIFIER: A :: B",
+        "License-File: LICENSE", "Name: x", "Other-Header:", " folded", "\tfolded", "From x",
+        "not a header", "Bad Name: y", "", "License:", "License-FileX: no",
+    ])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(line, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]))
+    def check(lines: list[str], end: str) -> None:
+        text = end.join(lines) + end
+        parsed = HeaderParser().parsestr(text)
+        mine = licence_headers(text)
+        for name in ("License-Expression", "License", "Classifier", "License-File"):
+            assert mine.get(name.lower(), []) == (parsed.get_all(name) or []), (name, text)
+
+    check()

@@ -117,6 +117,27 @@ def test_a_second_text_the_metadata_does_not_name_is_bundled() -> None:
     assert [b.license for b in got.bundled] == ["BSD-3-Clause"]
 
 
+def test_parts_a_licence_file_tags_join_the_licence_the_field_names() -> None:
+    """pyinstaller: License is a sentence naming the GPL with its bootloader exception;
+    COPYING.txt tags the run-time hooks Apache-2.0. Both apply, each to its part."""
+    text = (PKGMETA / "pyinstaller-6.22.3" / "licenses" / "COPYING.txt").read_text()
+    sentence = ("GPLv2-or-later with a special exception which allows to use PyInstaller to "
+                "build and distribute non-free programs (including commercial ones)")
+    meta = RawMetadata(None, sentence, ("License :: OSI Approved :: GNU General Public License "
+                                        "v2 (GPLv2)",), (LicenceText("COPYING.txt", text),))
+    assert needs_files(meta)  # a sentence, not a name
+    got = outcome_from_metadata(meta, "installed")
+    assert isinstance(got, Resolution)
+    assert got.expression == "GPL-2.0-or-later WITH Bootloader-exception AND Apache-2.0"
+    assert "COPYING.txt:130" in [e.raw for e in got.evidence]
+    # a License-Expression is the whole licence (PEP 639): a tag adds nothing to it
+    exact = RawMetadata("GPL-2.0-or-later WITH Bootloader-exception", None, (),
+                        (LicenceText("COPYING.txt", text),), vendored=("x.libs/a.so",))
+    got = outcome_from_metadata(exact, "installed")
+    assert isinstance(got, Resolution)
+    assert got.expression == "GPL-2.0-or-later WITH Bootloader-exception"
+
+
 def _component(outcome: Resolution) -> ResolvedComponent:
     return ResolvedComponent(Component("pypi", "numpy", "2.4.6"), outcome,
                              (Place("requirements.txt", 3),))
@@ -210,8 +231,16 @@ def test_split_texts_are_remembered_in_the_cache_and_a_bad_entry_is_a_miss(
     assert resolve() == "BSD-2-Clause" and len(calls) == 1
     assert resolve() == "BSD-2-Clause" and len(calls) == 1  # warm: read from the cache
     from license_gate.resolve.cache import Cache
+    from license_gate.resolve.installed import licence_files
 
+    info = tmp_path / "site" / "vague-1.0.dist-info"
+    (file,) = licence_files(info)
+    assert file.text is None  # known by its identity: a warm run does not read it
     cache = Cache(tmp_path / "cache")
-    cache.put_entries(TEXTS, [(textmatch.fingerprint(text), {"own": "garbage"})])
+    cache.put_entries(TEXTS, [(textmatch.fingerprint("", file.identity), {"own": "garbage"})])
     cache.close()
     assert resolve() == "BSD-2-Clause" and len(calls) == 2  # damaged entry: split again
+    # a file changed in place (new size and mtime) is read again, never the old answer
+    mit = (PKGMETA / "duckdb-2.0.1" / "licenses" / "LICENSE").read_text()
+    (info / "licenses" / "LICENSE.rst").write_text(mit)
+    assert resolve() == "MIT OR LicenseRef-license-gate-BSD-unspecified" and len(calls) == 3

@@ -26,7 +26,7 @@ from license_gate.model import (
 )
 from license_gate.resolve.cache import PROJECT_TTL_SECONDS, Cache, CacheError
 from license_gate.resolve.installed import InstalledSource
-from license_gate.resolve.interface import Key, same_version
+from license_gate.resolve.interface import Key, LicenceText, same_version
 from license_gate.resolve.metadata import outcome_from_metadata
 from license_gate.resolve.pypi import (
     DEFAULT_PYPI_URL,
@@ -151,20 +151,22 @@ class Resolver:
         self._client: PyPIClient | None = None
         self.notes: list[str] = []
 
-    def _split(self, text: str) -> SplitText:
-        """A licence text split into its regions, remembered in the cache by its digest:
-        matching costs milliseconds a text, and a text's answer never changes (the key
-        names the matcher's version)."""
+    def _split(self, file: LicenceText) -> SplitText:
+        """A licence text split into its regions, remembered in the cache: matching costs
+        milliseconds a text, and a text's answer never changes (the key names the
+        matcher's version). An installed file is known by its path, size and mtime, so
+        a warm run neither reads nor hashes it."""
         from license_gate.knowledge.textmatch import SplitText, fingerprint, split
 
-        key = fingerprint(text)
+        text = None if file.identity else file.read()
+        key = fingerprint(text if text is not None else "", file.identity)
         hit = self._cache_call(self.cache.get_entry, TEXTS, key, None) if self.cache else None
         if hit is not None:
             try:
                 return SplitText.from_json(hit)
             except (KeyError, TypeError, ValueError):
                 pass  # an entry from a damaged or foreign cache is a miss
-        found = split(text)
+        found = split(file.read() if text is None else text)
         self._new_texts.append((key, found.to_json()))
         return found
 

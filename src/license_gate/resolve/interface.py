@@ -18,13 +18,35 @@ class ResolveError(Exception):
     """Base for failures of a resolution source as a whole (not of one package)."""
 
 
+# A licence file is read up to this many bytes: a wheel is untrusted input.
+MAX_LICENCE_BYTES = 512 * 1024
+
+
 @dataclass(frozen=True)
 class LicenceText:
     """One licence file shipped with a distribution: its path inside the dist-info
-    (``licenses/LICENSE.txt``, ``COPYING``) and its text, cut at a bound."""
+    (``licenses/LICENSE.txt``, ``COPYING``) and its text, cut at a bound.
+
+    An installed file may be left unread (``text`` None) with the place to read it and an
+    ``identity`` that changes whenever its content may have (its path, size and mtime):
+    a warm run then finds the file's reading in the cache without opening it."""
 
     path: str
-    text: str
+    text: str | None
+    file: str | None = None
+    identity: str | None = None
+
+    def read(self) -> str:
+        """The text; a file that cannot be read now reads as empty (no licence found)."""
+        if self.text is not None:
+            return self.text
+        if self.file is None:
+            return ""
+        try:
+            with open(self.file, "rb") as handle:
+                return handle.read(MAX_LICENCE_BYTES).decode("utf-8", errors="replace")
+        except OSError:
+            return ""
 
     @property
     def top_level(self) -> bool:
@@ -50,6 +72,9 @@ class RawMetadata:
     # Shared libraries vendored into the wheel by auditwheel or delocate (``numpy.libs/
     # libgfortran-....so``), whose licences the licence files may state.
     vendored: tuple[str, ...] = ()
+    # An installed METADATA file's path, size and mtime: the cache key of a licence text
+    # pasted into its ``License`` field, so that a warm run need not hash it. Not stored.
+    identity: str | None = None
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -58,7 +83,7 @@ class RawMetadata:
             "classifiers": list(self.classifiers),
         }
         if self.license_files:
-            data["license_files"] = [{"path": f.path, "text": f.text} for f in self.license_files]
+            data["license_files"] = [{"path": f.path, "text": f.read()} for f in self.license_files]
         if self.vendored:
             data["vendored"] = list(self.vendored)
         return data

@@ -41,6 +41,7 @@ _HOW = {
 _VAGUE = re.compile(r"^LicenseRef-license-gate-([A-Za-z]+)-unspecified$")
 _GNU = re.compile(r"^(A?GPL|LGPL|GFDL)-(\d\.\d)(-only|-or-later)?$")
 _EXPLICIT = re.compile(r"\+|\bonly\b|\blater\b|\bnewer\b", re.IGNORECASE)
+_SENTENCE = 6  # words: a longer License field explains rather than names
 
 
 def _symbols(expression: str) -> list[str]:
@@ -74,7 +75,9 @@ def needs_files(meta: RawMetadata) -> bool:
         raw = meta.license.strip()
         result = normalize(raw)
         if result.expression and result.how != "text":
-            return _vague(result.expression, bool(_EXPLICIT.search(raw)))
+            # a sentence, not a name ("GPLv2-or-later with a special exception which
+            # allows ..."): its author explained, and the files may tag further parts
+            return _vague(result.expression, bool(_EXPLICIT.search(raw))) or len(raw.split()) > _SENTENCE
     elif not meta.license_expression:
         classified, _ = _classifier_licences(meta.classifiers, "", None)
         if len(classified) == 1 and not _vague(classified[0].license, classified[0].exact_suffix):
@@ -101,15 +104,16 @@ class _Files:
     extra: list[_Found]
     separate: list[_Found]
     bundled: list[Bundled]
+    tagged: list[_Found]
 
 
-Splitter = Callable[[str], "SplitText"]
+Splitter = Callable[[LicenceText], "SplitText"]
 
 
-def _split(text: str) -> SplitText:
+def _split(file: LicenceText) -> SplitText:
     from license_gate.knowledge.textmatch import split
 
-    return split(text)
+    return split(file.read())
 
 
 def _read_files(files: Sequence[LicenceText], source: str, url: str | None,
@@ -118,10 +122,11 @@ def _read_files(files: Sequence[LicenceText], source: str, url: str | None,
     extra: list[_Found] = []
     separate: list[_Found] = []
     bundled: list[Bundled] = []
+    tagged: list[_Found] = []
     for file in files:
         if not file.top_level:
             continue  # a vendored source folder's own licence: covered by the metadata
-        parts = split(file.text)
+        parts = split(file)
 
         def found(region: TextRegion, path: str = file.path) -> _Found:
             return _Found(region.license, Evidence(source, "licence file", f"{path}:{region.line}",
@@ -133,9 +138,10 @@ def _read_files(files: Sequence[LicenceText], source: str, url: str | None,
                 or _companion(region.license, own)
             (own if same else separate).append(found(region))
         (extra if first_file else separate).extend(found(region) for region in parts.extra)
+        tagged.extend(found(region) for region in parts.tagged)
         bundled.extend(_region_bundled(region, source, "licence file", f"{file.path}:{region.line}",
                                        url, vendored) for region in parts.bundled)
-    return _Files(own, extra, separate, bundled)
+    return _Files(own, extra, separate, bundled, tagged)
 
 
 def _matching(pattern: str | None, vendored: Sequence[str]) -> list[str]:
@@ -286,21 +292,24 @@ def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None
         return classes
 
     def resolved(expression: str, evidence: list[Evidence], explicit_suffix: bool = True,
-                 ambiguous: Sequence[str] = ()) -> Resolution:
+                 ambiguous: Sequence[str] = (), tags: bool = True) -> Resolution:
         bundled = tuple(read().bundled) if meta.license_files else ()
         if _vague(expression, explicit_suffix):
             expression, used = _refine(expression, explicit_suffix,
                                        [*read().own, *read().extra, *classifiers()[0]]
                                        if meta.license_files else classifiers()[0])
             evidence += [e for e in used if e not in evidence]
+        if tags and meta.license_files:
+            expression, evidence = _with_tagged(expression, evidence, read().tagged)
         return Resolution(expression, tuple(evidence), bundled, tuple(ambiguous))
 
     if meta.license_expression and meta.license_expression.strip():
         raw = meta.license_expression.strip()
         parsed = licensing.try_parse(raw, allow_custom_refs=True)
         if parsed is not None:
+            # PEP 639: the expression is the whole licence; no file adds to it
             return resolved(licensing.render(parsed),
-                            [Evidence(source, "License-Expression", raw, url=url)])
+                            [Evidence(source, "License-Expression", raw, url=url)], tags=False)
         tried.append(Evidence(source, "License-Expression", raw, "not a valid SPDX expression", url))
     if meta.license and meta.license.strip():
         raw = meta.license.strip()
@@ -310,9 +319,13 @@ def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None
                             [*tried, Evidence(source, "License", raw, _HOW.get(result.how), url)],
                             bool(_EXPLICIT.search(raw)))
         if "\n" in raw or len(raw) > 200:
-            pasted = _from_pasted(raw, source, url, classifiers()[0], meta.vendored, split)
+            pasted = _from_pasted(LicenceText("License", raw, identity=f"{meta.identity}#License"
+                                              if meta.identity else None),
+                                  source, url, classifiers()[0], meta.vendored, split)
             if pasted is not None:
                 expression, evidence, bundled = pasted
+                if meta.license_files:
+                    expression, evidence = _with_tagged(expression, evidence, read().tagged)
                 return Resolution(expression, (*tried, *evidence), (*bundled, *(
                     read().bundled if meta.license_files else ())))
         if result.how == "unknown" or result.how == "text":
@@ -338,6 +351,23 @@ def outcome_from_metadata(meta: RawMetadata, source: str, url: str | None = None
         return Unresolved(f"licence not recognised ({shown})", Cause.UNRECOGNISED, tuple(tried))
     return Unresolved("the metadata states no licence", Cause.NO_LICENSE,
                       (Evidence(source, "metadata", "", url=url),))
+
+
+def _with_tagged(expression: str, evidence: list[Evidence], tagged: Sequence[_Found]
+                 ) -> tuple[str, list[Evidence]]:
+    """The licences a licence file tags for parts of the package (``SPDX-License-Identifier:``
+    in its preamble) apply beside the rest: each one the expression does not already name
+    joins it with AND."""
+    symbols = _symbols(expression)
+    new: list[_Found] = []
+    for tag in tagged:
+        if all(any(_kin(t, s) for s in symbols) for t in _symbols(tag.license)):
+            continue
+        if all(t.license != tag.license for t in new):
+            new.append(tag)
+    if not new:
+        return expression, evidence
+    return _all([expression, *(t.license for t in new)]), [*evidence, *(t.evidence for t in new)]
 
 
 def _kin(a: str, b: str) -> bool:
@@ -367,11 +397,12 @@ def _confirmed(found: _Found, classified: Sequence[_Found]) -> bool:
     return any(_kin(c.license, found.license) for c in classified)
 
 
-def _from_pasted(text: str, source: str, url: str | None, classified: Sequence[_Found],
+def _from_pasted(field: LicenceText, source: str, url: str | None, classified: Sequence[_Found],
                  vendored: Sequence[str], split: Splitter
                  ) -> tuple[str, list[Evidence], list[Bundled]] | None:
     """A ``License`` field holding one or more pasted licence texts."""
-    parts = split(text)
+    text = field.read()
+    parts = split(field)
     if not parts.own:
         return None
     evidence = [Evidence(source, "License", text.strip(), "recognised pasted licence text", url)]
@@ -429,4 +460,5 @@ def _from_files(files: _Files, classified: Sequence[_Found], named: Sequence[str
     if not all(f.exact_suffix for f in [first, *together, *alternatives]):
         expression, used = _refine(expression, False, classified)
         evidence += [e for e in used if e not in evidence]
+    expression, evidence = _with_tagged(expression, evidence, files.tagged)
     return Resolution(expression, tuple(evidence), tuple(bundled), tuple(ambiguous))
