@@ -36,7 +36,8 @@ _LOCKABLE = ("unknown", "licenses.default", "licenses.osi-approved", "licenses.a
 # packages.<rule>: how a package's licence facts beyond its own licence are reported.
 # bundled-license: a licence shipped inside the package for something it vendors (numpy's
 # libgfortran); license-ambiguous: licences named without saying whether all apply.
-_PACKAGE_RULES = {"bundled-license": "info", "license-ambiguous": "warn"}
+# Their defaults are the Policy fields' (bundled_license, license_ambiguous).
+_PACKAGE_RULES = ("bundled-license", "license-ambiguous")
 _STRICTNESS = {"error": 3, "warn": 2, "info": 1, "allow": 0, "ignore": 0, None: 0}
 _LICENSE_KEYS = {"allow", "deny", "categories", "default", "osi-approved"}
 _AI_KEYS = {"restrictions", "open-washing", "lineage", "mentions"}
@@ -598,7 +599,8 @@ def _merge(layers: list[_Layer], notes: Sequence[str] = ()) -> Policy:
     osi_approved: str | None = None
     restrictions: dict[str, str] = {}
     rules = {"open-washing": "error", "lineage": "error", "mentions": "info"}
-    package_rules = dict(_PACKAGE_RULES)
+    package_rules = {"bundled-license": Policy.bundled_license,
+                     "license-ambiguous": Policy.license_ambiguous}
     context: dict[str, Any] = {}
     locks: dict[str, Place] = {}
     rule_layers: list[RuleLayer] = []
