@@ -4,6 +4,7 @@ that is a real HTTP server on 127.0.0.1 reached through LICENSE_GATE_PYPI_URL.""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,11 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("LICENSE_GATE_CACHE_DIR", str(cache))
     monkeypatch.setenv("LICENSE_GATE_PYPI_URL", "http://127.0.0.1:9/pypi")
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    # nor the machine's pip or uv settings: an index a test wants, it names itself
+    for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "UV_INDEX_URL", "UV_DEFAULT_INDEX",
+                 "UV_INDEX", "UV_EXTRA_INDEX_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     return cache
 
 

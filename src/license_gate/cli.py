@@ -20,7 +20,7 @@ from license_gate import __version__
 
 if TYPE_CHECKING:
     from license_gate.discover import Discovery
-    from license_gate.model import Claim, ParseError, Place, Reference, Report
+    from license_gate.model import Claim, IndexOption, ParseError, Place, Reference, Report
     from license_gate.policy import Policy
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
@@ -28,6 +28,31 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 _HOSTED = ("openai", "anthropic", "google", "bedrock", "cohere", "mistral")
 # Kept here rather than imported so that --help and a run with nothing to do stay light.
 FORMATS = ("text", "json", "markdown", "github", "sarif", "cyclonedx")
+
+
+def _index_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-url", "-i", metavar="URL",
+                        help="the package index (simple API) to resolve from, as pip's "
+                        "--index-url; default: what the requirements files, PIP_INDEX_URL, "
+                        "pip's config, or uv's settings say, else PyPI")
+    parser.add_argument("--extra-index-url", action="append", default=[], metavar="URL",
+                        help="a further index, as pip's (repeatable)")
+
+
+def _indexes(args: argparse.Namespace, options: Sequence[IndexOption], root: Path | None
+             ) -> tuple[tuple[str, ...], list[str]]:
+    """The simple-API indexes to ask and notes for the report, or no index when a JSON
+    API was named (--pypi-url, LICENSE_GATE_PYPI_URL) and no index flag was given."""
+    from license_gate.resolve.indexes import discover
+
+    if not (args.index_url or args.extra_index_url) and (
+            args.pypi_url or os.environ.get("LICENSE_GATE_PYPI_URL")):
+        return (), []
+    found = discover(args.index_url, args.extra_index_url, options, root=root)
+    notes = [] if args.offline else list(found.notes)  # offline, no index is asked
+    if not found.default and not args.offline:
+        notes.insert(0, f"packages resolved from {found.describe()}")
+    return (() if found.default else found.urls), notes
 
 
 def _env_flag(name: str) -> bool:
@@ -59,9 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--offline", action="store_true", default=_env_flag("LICENSE_GATE_OFFLINE"),
                        help="use only installed metadata and the cache; no network "
                        "(also LICENSE_GATE_OFFLINE=1)")
+    _index_options(check)
     check.add_argument("--pypi-url", metavar="URL",
-                       help="PyPI JSON API base (default: $LICENSE_GATE_PYPI_URL or "
-                       "https://pypi.org/pypi)")
+                       help="a PyPI JSON API base to ask instead of any index (default: "
+                       "$LICENSE_GATE_PYPI_URL; without either, the indexes pip or uv would use)")
     check.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help="cache directory (default: $LICENSE_GATE_CACHE_DIR or the user "
                        "cache directory)")
@@ -100,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help="cache directory (default: $LICENSE_GATE_CACHE_DIR or the user "
                          "cache directory)")
-    explain.add_argument("--pypi-url", metavar="URL", help="PyPI JSON API base")
+    _index_options(explain)
+    explain.add_argument("--pypi-url", metavar="URL", help="a PyPI JSON API base to ask instead")
     explain.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
     explain.add_argument("--retries", type=int, default=3, metavar="N")
     explain.add_argument("--format", choices=("text", "json"), default="text",
@@ -146,6 +173,7 @@ class _Extracted:
     errors: list[ParseError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    indexes: list[IndexOption] = field(default_factory=list)
 
 
 # Template syntax of Helm, Jinja, Go templates and cookiecutter.
@@ -216,6 +244,7 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
         else:
             out.errors.extend(result.errors)
         out.claims.extend(result.claims)
+        out.indexes.extend(result.indexes)
     if any(i.format == "modelfile" for i in found.inputs):
         from license_gate.extract.modelfile import link_local
 
@@ -292,11 +321,13 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
 
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
+    indexes, index_notes = _indexes(args, extracted.indexes, root)
     settings = ResolveSettings(
         offline=args.offline,
         pypi_url=args.pypi_url or pypi_url_from_env(),
         cache_dir=cache_dir,
         http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
+        indexes=indexes,
     )
     references = extracted.references
     packages = [r for r in references if r.ecosystem == "pypi"]
@@ -310,7 +341,7 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     confirm_offline = args.offline or args.no_confirm
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
-    notes = list(policy.notes) + extracted.skipped + resolver.notes
+    notes = list(policy.notes) + extracted.skipped + index_notes + resolver.notes
     if ai_refs or (weak and not confirm_offline):
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env
@@ -569,11 +600,12 @@ def run_explain(args: argparse.Namespace) -> int:
 
         ref = Reference("pypi", name, place, version=version,
                         specifier=f"=={version}" if version else "")
+        indexes, index_notes = _indexes(args, (), Path.cwd())
         resolver = Resolver(ResolveSettings(offline=args.offline,
                                             pypi_url=args.pypi_url or pypi_url_from_env(),
-                                            cache_dir=cache_dir, http=http))
+                                            cache_dir=cache_dir, http=http, indexes=indexes))
         (resolved,) = resolver.resolve([ref])
-        notes = resolver.notes
+        notes = index_notes + resolver.notes
     else:
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env

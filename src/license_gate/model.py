@@ -124,12 +124,23 @@ class ParseError:
 
 
 @dataclass(frozen=True)
+class IndexOption:
+    """A package index a repository file names for pip (``--index-url`` or
+    ``--extra-index-url`` in a requirements file). The URL may hold credentials."""
+
+    url: str
+    extra: bool
+    place: Place
+
+
+@dataclass(frozen=True)
 class ExtractResult:
     references: tuple[Reference, ...] = ()
     errors: tuple[ParseError, ...] = ()
     # What the repository says about its own licence (pyproject ``license``, a licence
     # classifier): checked against the models it uses, never resolved as a component.
     claims: tuple[Claim, ...] = ()
+    indexes: tuple[IndexOption, ...] = ()
 
 
 def purl_for(ecosystem: str, name: str, version: str | None) -> str:

@@ -15,13 +15,15 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from license_gate.extract._common import canonical_name
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import ExtractResult, ParseError, Place, Reference
+from license_gate.model import ExtractResult, IndexOption, ParseError, Place, Reference
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 # Per-requirement options start at the first whitespace-separated token beginning with '-'.
 _REQ_OPTION = re.compile(r"\s+--?[A-Za-z]")
 _INCLUDE = re.compile(r"^(--requirement|--constraint|-r|-c)\s*=?\s*(\S.*)$")
 _EDITABLE = re.compile(r"^(--editable|-e)\s*=?\s*(\S.*)$")
+# pip's index options inside a requirements file: where the packages come from.
+_INDEX = re.compile(r"^(-i|--index-url|--extra-index-url)(?:\s*=\s*|\s+)(\S+)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -109,6 +111,7 @@ def _parse(
     seen: set[str],
     depth: int,
     constraint: bool,
+    indexes: list[IndexOption],
 ) -> tuple[list[Reference], list[ParseError]]:
     refs: list[Reference] = []
     errors: list[ParseError] = []
@@ -134,7 +137,7 @@ def _parse(
             seen.add(child_path)
             child_refs, child_errors = _parse(
                 child_text, child_path, _relative(read_include, target), seen, depth + 1,
-                is_constraint,
+                is_constraint, indexes,
             )
             refs.extend(child_refs)
             errors.extend(child_errors)
@@ -145,8 +148,13 @@ def _parse(
             ref = _direct_reference(spec, place)
             refs.append(replace(ref, constraint_only=constraint))
             continue
+        index = _INDEX.match(line)
+        if index:
+            indexes.append(IndexOption(index.group(2), index.group(1) == "--extra-index-url",
+                                       place))
+            continue
         if line.startswith("-"):
-            continue  # global options (--index-url, --pre, --hash-only flags...) name no package
+            continue  # other global options (--pre, --no-binary...) name no package
         spec = _REQ_OPTION.split(line, maxsplit=1)[0].strip()
         parsed = parse_requirement(spec, place)
         if isinstance(parsed, ParseError):
@@ -168,7 +176,8 @@ def _relative(read_include: ReadInclude, target: str) -> ReadInclude:
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
-    refs, errors = _parse(text, path, read_include, {path}, 0, constraint=False)
+    indexes: list[IndexOption] = []
+    refs, errors = _parse(text, path, read_include, {path}, 0, False, indexes)
     # Constraint files only pin versions of packages required elsewhere.
     pins = {r.name: r.version for r in refs if r.constraint_only and r.version}
     out: list[Reference] = []
@@ -178,4 +187,4 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
         if ref.version is None and ref.unresolvable is None and ref.name in pins:
             ref = replace(ref, version=pins[ref.name])
         out.append(ref)
-    return ExtractResult(tuple(out), tuple(errors))
+    return ExtractResult(tuple(out), tuple(errors), indexes=tuple(indexes))

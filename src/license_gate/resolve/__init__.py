@@ -26,18 +26,14 @@ from license_gate.model import (
 )
 from license_gate.resolve.cache import PROJECT_TTL_SECONDS, Cache, CacheError
 from license_gate.resolve.installed import InstalledSource
-from license_gate.resolve.interface import Key, LicenceText, same_version
+from license_gate.resolve.interface import Index, Key, LicenceText, same_version
 from license_gate.resolve.metadata import outcome_from_metadata
 from license_gate.resolve.pypi import (
     DEFAULT_PYPI_URL,
-    Denied,
-    Fetched,
     HttpSettings,
-    NotFound,
     PyPIClient,
     PyPISource,
-    _denied,
-    versions_from_project,
+    redact,
 )
 
 if TYPE_CHECKING:
@@ -51,10 +47,14 @@ TEXTS = "licence-text"
 @dataclass(frozen=True)
 class ResolveSettings:
     offline: bool = False
+    # PyPI's JSON API, or a mirror of it (--pypi-url): the index when ``indexes`` is empty
     pypi_url: str = DEFAULT_PYPI_URL
     cache_dir: Path | None = None  # None: no cache at all
     http: HttpSettings = field(default_factory=HttpSettings)
     search_path: Sequence[str] | None = None  # None: this interpreter's sys.path
+    # Simple-API indexes, primary first, as pip or uv would use them (resolve.indexes);
+    # empty: the JSON API at ``pypi_url``, and PyPI's simple API behind it
+    indexes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -124,7 +124,10 @@ def _choose(versions: Sequence[str], specifier: str) -> str | None:
             parsed.append(Version(v))
         except InvalidVersion:
             continue
-    matching = [v for v in parsed if spec.contains(v)]
+    # As pip chooses: no pre-release unless the specifier names one, or only
+    # pre-releases match. Said explicitly, since packaging 26 lets an empty specifier
+    # admit pre-releases by default.
+    matching = [v for v in parsed if spec.contains(v, prereleases=spec.prereleases or False)]
     if not matching:
         matching = [v for v in parsed if spec.contains(v, prereleases=True)]
     if not matching:
@@ -149,6 +152,7 @@ class Resolver:
         self.installed = InstalledSource(settings.search_path, self._split)
         self._new_texts: list[tuple[str, dict[str, Any]]] = []
         self._client: PyPIClient | None = None
+        self._indexes: list[Index] | None = None
         self.notes: list[str] = []
 
     def _split(self, file: LicenceText) -> SplitText:
@@ -180,6 +184,56 @@ class Resolver:
         if self._client is None:
             self._client = PyPIClient(self.settings.pypi_url, self.settings.http)
         return self._client
+
+    @property
+    def indexes(self) -> list[Index]:
+        """The indexes asked, in order. PyPI is asked through its JSON API first (one
+        request a release) and its simple API behind it, for a mirror that serves only
+        the simple API; any other index only through the simple API, so that nothing
+        goes to pypi.org unless pypi.org is configured."""
+        if self._indexes is None:
+            from license_gate.resolve.indexes import PYPI_SIMPLE, is_pypi
+            from license_gate.resolve.simple import SimpleClient, SimpleSource
+
+            def simple(url: str) -> SimpleSource:
+                return SimpleSource(SimpleClient(url, self.settings.http), self._split)
+
+            out: list[Index] = []
+            if not self.settings.indexes:
+                out.append(PyPISource(self.client, self._split))
+                if self.settings.pypi_url == DEFAULT_PYPI_URL:
+                    out.append(simple(PYPI_SIMPLE))
+            for url in self.settings.indexes:
+                if is_pypi(url):
+                    out.append(PyPISource(PyPIClient(DEFAULT_PYPI_URL, self.settings.http),
+                                          self._split))
+                out.append(simple(url))
+            self._indexes = out
+        return self._indexes
+
+    def _namespaces(self) -> list[str]:
+        """Where the cache keeps each index's answers, in the order they are asked."""
+        if not self.settings.indexes:
+            return ["pypi"] + ([f"pypi@{redact(u)}" for u in self._pypi_simple()])
+        out: list[str] = []
+        for url in self.settings.indexes:
+            from license_gate.resolve.indexes import is_pypi
+
+            if is_pypi(url):
+                out.append("pypi")
+            out.append(f"pypi@{redact(url.rstrip('/'))}")
+        return out
+
+    def _pypi_simple(self) -> list[str]:
+        from license_gate.resolve.indexes import PYPI_SIMPLE
+
+        return [PYPI_SIMPLE] if self.settings.pypi_url == DEFAULT_PYPI_URL else []
+
+    @property
+    def _project_namespace(self) -> str:
+        """Release lists are merged over every index, as pip merges candidates."""
+        return "pypi" if not self.settings.indexes else "pypi@" + " ".join(
+            redact(u.rstrip("/")) for u in self.settings.indexes)
 
     def _cache_call(self, func: Callable[..., T], *args: object) -> T | None:
         """Run a cache operation; a broken cache degrades to no cache, with a note."""
@@ -239,39 +293,55 @@ class Resolver:
             else:
                 to_fetch.append(index)
         if to_fetch:
-            results = self.client.map(lambda i: self.client.project(groups[i].name), to_fetch)
-            for index, result in zip(to_fetch, results, strict=True):
+            names = list(dict.fromkeys(groups[i].name for i in to_fetch))
+            found = self._versions(names)
+            for index in to_fetch:
                 group = groups[index]
-                if isinstance(result, Fetched):
-                    versions = versions_from_project(result.data)
-                    self._cache_call(self._put_project, group.name, versions)
-                    chosen = _choose(versions, group.specifier)
-                    if chosen:
-                        out[index] = (chosen, Evidence(
-                            "pypi", "version", chosen, "not pinned; latest matching release"
-                        ))
-                    else:
-                        out[index] = (None, Unresolved(
-                            f"no release on PyPI matches {group.specifier or 'any version'}",
-                            Cause.NOT_FOUND,
-                        ))
-                elif isinstance(result, NotFound):
-                    out[index] = (None, Unresolved(
-                        f"not found on PyPI ({result.url} answered 404)", Cause.NOT_FOUND
+                listed, where = found[group.name]
+                if isinstance(listed, Unresolved):
+                    out[index] = (None, listed)
+                    continue
+                self._cache_call(self._put_project, group.name, listed)
+                chosen = _choose(listed, group.specifier)
+                if chosen:
+                    out[index] = (chosen, Evidence(
+                        where, "version", chosen, "not pinned; latest matching release"
                     ))
-                elif isinstance(result, Denied):
-                    out[index] = (None, Unresolved(_denied(result), Cause.ACCESS))
                 else:
-                    out[index] = (None, Unresolved(f"network: {result.reason}", Cause.NETWORK))
+                    out[index] = (None, Unresolved(
+                        f"no release on {self._labels()} matches {group.specifier or 'any version'}",
+                        Cause.NOT_FOUND,
+                    ))
         return out
+
+    def _labels(self) -> str:
+        return ", ".join(dict.fromkeys(i.label for i in self.indexes))
+
+    def _versions(self, names: list[str]) -> dict[str, tuple[list[str] | Unresolved, str]]:
+        """Each project's releases over every index (pip merges them), with the source
+        named in evidence; an index that lacks the project is skipped, and when none has
+        it the first index's answer stands."""
+        merged: dict[str, list[str]] = {}
+        where: dict[str, str] = {}
+        failures: dict[str, Unresolved] = {}
+        for index in self.indexes:
+            for name, listed in index.versions(names).items():
+                if isinstance(listed, Unresolved):
+                    failures.setdefault(name, listed)
+                    continue
+                merged.setdefault(name, [])
+                merged[name] += [v for v in listed if v not in merged[name]]
+                where.setdefault(name, "pypi" if index.namespace == "pypi" else f"index {index.label}")
+        return {name: (merged[name], where[name]) if name in merged else (failures[name], "")
+                for name in names}
 
     def _get_project(self, name: str, max_age: float | None) -> tuple[list[str], float] | None:
         assert self.cache is not None
-        return self.cache.get_project("pypi", name, max_age)
+        return self.cache.get_project(self._project_namespace, name, max_age)
 
     def _put_project(self, name: str, versions: list[str]) -> None:
         assert self.cache is not None
-        self.cache.put_project("pypi", name, versions)
+        self.cache.put_project(self._project_namespace, name, versions)
 
     def _licences(self, keys: list[Key]) -> dict[Key, Outcome]:
         try:
@@ -283,10 +353,11 @@ class Resolver:
         outcomes: dict[Key, Outcome] = dict(self.installed.lookup(keys))
         remaining = [k for k in keys if k not in outcomes]
         if remaining and self.cache is not None:
-            cached = self._cache_call(self.cache.get_releases, "pypi", remaining) or {}
-            for key, raw in cached.items():
-                outcomes[key] = outcome_from_metadata(raw, "cache", split=self._split)
-            remaining = [k for k in remaining if k not in outcomes]
+            for namespace in self._namespaces():
+                cached = self._cache_call(self.cache.get_releases, namespace, remaining) or {}
+                for key, raw in cached.items():
+                    outcomes[key] = outcome_from_metadata(raw, "cache", split=self._split)
+                remaining = [k for k in remaining if k not in outcomes]
         if not remaining:
             return outcomes
         if self.settings.offline:
@@ -295,12 +366,23 @@ class Resolver:
                     "offline: not installed at this version and not in the cache", Cause.OFFLINE
                 )
             return outcomes
-        source = PyPISource(self.client, self._split)
-        outcomes.update(source.lookup(remaining))
-        if source.fetched and self.cache is not None:
-            self._cache_call(
-                self.cache.put_releases, "pypi", list(source.fetched.items())
-            )
+        missing: dict[Key, list[Unresolved]] = defaultdict(list)
+        for index in self.indexes:
+            for key, outcome in index.lookup(remaining).items():
+                if isinstance(outcome, Unresolved) and outcome.cause == Cause.NOT_FOUND:
+                    missing[key].append(outcome)  # a later index may have it
+                else:
+                    outcomes[key] = outcome
+            if index.fetched and self.cache is not None:
+                self._cache_call(self.cache.put_releases, index.namespace,
+                                 list(index.fetched.items()))
+                index.fetched.clear()
+            remaining = [k for k in remaining if k not in outcomes]
+            if not remaining:
+                break
+        for key in remaining:
+            said = list(dict.fromkeys(u.reason for u in missing[key]))
+            outcomes[key] = Unresolved("; ".join(said), Cause.NOT_FOUND)
         return outcomes
 
     def resolve(self, refs: Sequence[Reference]) -> list[ResolvedComponent]:

@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from license_gate import __version__
 
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 MAX_RETRY_AFTER = 30.0
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -79,6 +81,16 @@ class Blob:
     data: bytes
     partial: bool
     content_range: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A document as served: its bytes, its media type, and the URL it came from after
+    redirects (the base of the relative links a simple-API page holds)."""
+
+    body: bytes
+    content_type: str
+    url: str
 
 
 FetchResult = Fetched | NotFound | Denied | Failed
@@ -153,7 +165,8 @@ class JsonClient:
         return session
 
     def get_json(self, url: str) -> FetchResult:
-        def read(status: int, body: bytes, headers: Mapping[str, str]) -> FetchResult | str:
+        def read(status: int, body: bytes, headers: Mapping[str, str], _url: str
+                 ) -> FetchResult | str:
             if status != 200:
                 return Failed(f"HTTP {status}")
             if len(body) > MAX_BODY_BYTES:
@@ -170,14 +183,30 @@ class JsonClient:
             return "unexpected JSON shape in response"
 
         result = self._request(url, {}, read)
-        assert not isinstance(result, Blob)
+        assert not isinstance(result, (Blob, Page))
+        return result
+
+    def get_page(self, url: str, accept: str) -> Page | NotFound | Denied | Failed:
+        """A document of any media type (a simple-API page, a metadata file), under the
+        same bounds and retries as every request."""
+        def read(status: int, body: bytes, headers: Mapping[str, str], final: str
+                 ) -> FetchResult | Page | str:
+            if status != 200:
+                return Failed(f"HTTP {status}")
+            if len(body) > MAX_BODY_BYTES:
+                return Failed(f"response larger than {MAX_BODY_BYTES} bytes")
+            return Page(body, headers.get("Content-Type", ""), final)
+
+        result = self._request(url, {"Accept": accept}, read)
+        assert not isinstance(result, (Blob, Fetched))
         return result
 
     def get_range(self, url: str, byte_range: str, limit: int) -> Blob | NotFound | Denied | Failed:
         """Some bytes of a file (``bytes=-65536``: the last 64 KiB), under the same
         bounds and retries as every request. A server that ignores the range and sends
         the whole file is refused: reading a wheel whole is what ranges avoid."""
-        def read(status: int, body: bytes, headers: Mapping[str, str]) -> FetchResult | Blob | str:
+        def read(status: int, body: bytes, headers: Mapping[str, str], _url: str
+                 ) -> FetchResult | Blob | str:
             if status == 416:
                 return Failed("the server refused the byte range (HTTP 416)")
             if status not in (200, 206):
@@ -188,12 +217,13 @@ class JsonClient:
             return Blob(body, status == 206, headers.get("Content-Range"))
 
         result = self._request(url, {"Range": byte_range, "Accept": "*/*"}, read, limit)
-        assert not isinstance(result, Fetched)
+        assert not isinstance(result, (Fetched, Page))
         return result
 
     def _request(self, url: str, headers: Mapping[str, str],
-                 read: Callable[[int, bytes, Mapping[str, str]], FetchResult | Blob | str],
-                 limit: int = MAX_BODY_BYTES) -> FetchResult | Blob:
+                 read: Callable[[int, bytes, Mapping[str, str], str],
+                                FetchResult | Blob | Page | str],
+                 limit: int = MAX_BODY_BYTES) -> FetchResult | Blob | Page:
         """One GET with the shared bounds: a timeout per request and a deadline for the
         body, bounded retries of timeouts, connection failures, 429 and 5xx (honouring
         Retry-After), and the breaker. ``read`` turns any other answer into a result, or
@@ -239,7 +269,7 @@ class JsonClient:
                             return Failed(f"HTTP {status}; Retry-After {hinted:.0f}s is too long")
                         wait = hinted
                 else:
-                    answer = read(status, body, response.headers)
+                    answer = read(status, body, response.headers, response.url or url)
                     if not isinstance(answer, str):
                         return answer
                     reason = answer
@@ -247,7 +277,8 @@ class JsonClient:
                 self._sleep(wait)
         return Failed(f"{reason} after {settings.retries + 1} attempts")
 
-    def map(self, func: Callable[[Any], FetchResult], items: Sequence[Any]) -> list[FetchResult]:
+    def map(self, func: Callable[[_A], _R], items: Sequence[_A]) -> list[_R]:
+        """``func`` over ``items`` on the client's bounded pool, results in order."""
         if len(items) <= 1:
             return [func(item) for item in items]
         with ThreadPoolExecutor(max_workers=max(1, min(self.settings.jobs, len(items)))) as pool:

@@ -95,9 +95,7 @@ def read_dist_info(folder: Path, metadata_name: str = "METADATA",
     text = _read_text(path)
     if text is None:
         return None
-    # Only the header block: the body is the long description (a whole README).
-    end = _BLANK_LINE.search(text)
-    headers = licence_headers(text[: end.start() + 1] if end else text)
+    headers = licence_headers(header_block(text))
 
     def first(name: str) -> str | None:
         values = headers.get(name)
@@ -129,6 +127,13 @@ def _header_patterns(line_start: str) -> tuple[re.Pattern[str], re.Pattern[str]]
 # ends, which the stdlib parser accepts) needs the slower look-behind line start.
 _LF = _header_patterns(r"(?m)^")
 _ANY = _header_patterns(r"(?:\A|(?<=\n)|(?<=\r)(?!\n))")
+
+
+def header_block(text: str) -> str:
+    """Only the header block of core metadata: the body is the long description (a
+    whole README)."""
+    end = _BLANK_LINE.search(text)
+    return text[: end.start() + 1] if end else text
 
 
 def licence_headers(block: str) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from license_gate.model import Outcome
+from license_gate.model import Outcome, Unresolved
 
 
 class ResolveError(Exception):
@@ -127,3 +127,20 @@ class Source(Protocol):
     name: str
 
     def lookup(self, keys: Sequence[Key]) -> dict[Key, Outcome]: ...
+
+
+class Index(Protocol):
+    """One package index as the Python resolver asks it: PyPI's JSON API and the simple
+    API are two of these. ``fetched`` holds the raw metadata read this run (never a
+    failure), which the resolver caches under ``namespace``."""
+
+    label: str  # the index as messages name it, without credentials
+    namespace: str  # the cache's key for this index's answers
+    fetched: dict[Key, RawMetadata]
+
+    def lookup(self, keys: Sequence[Key]) -> dict[Key, Outcome]: ...
+
+    def versions(self, names: Sequence[str]) -> dict[str, list[str] | Unresolved]:
+        """Each project's release versions, or an Unresolved saying why not."""
+        ...
+

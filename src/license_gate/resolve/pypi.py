@@ -12,7 +12,6 @@ so a dead network costs seconds, not minutes. Every failure ends as Unresolved w
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,7 +19,6 @@ from urllib.parse import urljoin
 
 from license_gate.model import Cause, Evidence, Outcome, Resolution, Unresolved
 from license_gate.resolve.http import (
-    Blob,
     Denied,
     Failed,
     Fetched,
@@ -32,6 +30,7 @@ from license_gate.resolve.http import (
 )
 from license_gate.resolve.interface import Key, LicenceText, RawMetadata, ResolveError
 from license_gate.resolve.metadata import Splitter, needs_files, outcome_from_metadata
+from license_gate.resolve.ranges import read_wheel_licences
 
 DEFAULT_PYPI_URL = "https://pypi.org/pypi"
 
@@ -61,8 +60,8 @@ def pypi_url_from_env() -> str:
 
 
 def _denied(result: Denied) -> str:
-    return (f"the index refused access to {result.url} (HTTP {result.status}); "
-            "check the credentials in --pypi-url")
+    return (f"the index refused access to {result.url} (HTTP {result.status}); check the "
+            "credentials for that index (user:token@ in its URL, or a .netrc entry for its host)")
 
 
 class PyPIClient(JsonClient):
@@ -95,37 +94,6 @@ def wheel_url(data: dict[str, Any]) -> str | None:
     return files[0]["url"] if files else None
 
 
-class _Transient(Exception):
-    """The registry failed (timeouts, 5xx after retries): try again another run."""
-
-
-def read_wheel_licences(client: JsonClient, url: str) -> tuple[tuple[LicenceText, ...], str | None,
-                                                                 bool]:
-    """(licence files, why they could not be read, whether that may pass)."""
-    from license_gate.resolve.wheelzip import MAX_FILE, TAIL, ZipRangeError, read_licence_files
-
-    def get(byte_range: str) -> tuple[bytes, int]:
-        result = client.get_range(url, byte_range, max(TAIL, MAX_FILE + 4096))
-        if isinstance(result, Failed):
-            raise _Transient(result.reason)
-        if not isinstance(result, Blob):
-            raise ZipRangeError("not found" if isinstance(result, NotFound)
-                                else f"HTTP {result.status}")
-        if not result.partial:
-            return result.data, 0  # the server sent the whole (small) file
-        match = re.match(r"bytes (\d+)-\d+/", result.content_range or "")
-        if not match:
-            raise ZipRangeError("a partial answer without a Content-Range")
-        return result.data, int(match.group(1))
-
-    try:
-        return read_licence_files(get), None, False
-    except _Transient as exc:
-        return (), str(exc), True
-    except ZipRangeError as exc:
-        return (), str(exc), False
-
-
 def versions_from_project(data: dict[str, Any]) -> list[str]:
     """Release versions that still have at least one file that is not yanked."""
     releases = data.get("releases")
@@ -144,12 +112,31 @@ def versions_from_project(data: dict[str, Any]) -> list[str]:
 
 
 class PyPISource:
+    """PyPI's JSON API (or a mirror of it): one request a release gives its licence
+    fields and its files; the resolver's fast path where the index offers it."""
+
     name = "pypi"
+    namespace = "pypi"
 
     def __init__(self, client: PyPIClient, split: Splitter | None = None) -> None:
         self.client = client
         self.split = split
         self.fetched: dict[Key, RawMetadata] = {}
+        self.label = "PyPI" if client.base_url == DEFAULT_PYPI_URL else redact(client.base_url)
+
+    def versions(self, names: Sequence[str]) -> dict[str, list[str] | Unresolved]:
+        out: dict[str, list[str] | Unresolved] = {}
+        for name, result in zip(names, self.client.map(self.client.project, names), strict=True):
+            if isinstance(result, Fetched):
+                out[name] = versions_from_project(result.data)
+            elif isinstance(result, NotFound):
+                out[name] = Unresolved(f"not found on {self.label} ({result.url} answered 404)",
+                                       Cause.NOT_FOUND)
+            elif isinstance(result, Denied):
+                out[name] = Unresolved(_denied(result), Cause.ACCESS)
+            else:
+                out[name] = Unresolved(f"network: {result.reason}", Cause.NETWORK)
+        return out
 
     def _read_wheels(self, wheels: dict[Key, str]
                      ) -> dict[Key, tuple[tuple[LicenceText, ...], str | None, bool]]:
@@ -202,7 +189,8 @@ class PyPISource:
                         f"not read: {unread}; the metadata alone decides")))
                 out[key] = outcome
             elif isinstance(result, NotFound):
-                out[key] = Unresolved(f"not found on PyPI ({url} answered 404)", Cause.NOT_FOUND)
+                out[key] = Unresolved(f"not found on {self.label} ({url} answered 404)",
+                                      Cause.NOT_FOUND)
             elif isinstance(result, Denied):
                 out[key] = Unresolved(_denied(result), Cause.ACCESS)
             else:

@@ -1,4 +1,4 @@
-"""A wheel's licence files, read from a registry with HTTP range requests.
+"""A wheel's metadata and licence files, read from a registry with HTTP range requests.
 
 A wheel is a zip: its central directory, at the end of the file, lists every member with
 the offset of its local header. So the last 64 KiB (one request) locate the licence files
@@ -98,22 +98,40 @@ def licence_members(listed: list[Member]) -> list[Member]:
     return [m for m in listed if _LICENCE.match(m.name) and m.compressed <= MAX_FILE][:MAX_FILES]
 
 
-def read_licence_files(get: Callable[[str], tuple[bytes, int]]) -> tuple[LicenceText, ...]:
-    """``get(range)`` returns (bytes, offset of the first byte) or raises ZipRangeError.
-    Paths come back relative to the dist-info (``licenses/LICENSE``), as installed."""
+def directory(get: Callable[[str], tuple[bytes, int]]) -> list[Member]:
+    """The wheel's members, from its last bytes (one request, two for a large
+    directory). ``get(range)`` returns (bytes, offset of the first byte) or raises
+    ZipRangeError."""
     tail, tail_start = get(f"bytes=-{TAIL}")
     offset, size = directory_location(tail, tail_start)
     if offset >= tail_start:
-        directory = tail[offset - tail_start:offset - tail_start + size]
+        listing = tail[offset - tail_start:offset - tail_start + size]
     else:
         if size > 4 * 1024 * 1024:
             raise ZipRangeError(f"a central directory of {size} bytes")
-        directory, _ = get(f"bytes={offset}-{offset + size - 1}")
-    out: list[LicenceText] = []
-    for member in licence_members(members(directory)):
-        # the local header repeats the name and may carry a different extra field
-        span = 30 + len(member.name.encode()) + 1024 + member.compressed
-        chunk, _ = get(f"bytes={member.offset}-{member.offset + span - 1}")
-        text = member_data(member, chunk).decode("utf-8", "replace")
-        out.append(LicenceText(member.name.split(".dist-info/", 1)[1], text))
-    return tuple(out)
+        listing, _ = get(f"bytes={offset}-{offset + size - 1}")
+    return members(listing)
+
+
+def read_member(get: Callable[[str], tuple[bytes, int]], member: Member) -> str:
+    """One member's text, in one request."""
+    if member.compressed > MAX_FILE:
+        raise ZipRangeError(f"{member.name}: {member.compressed} bytes, over the bound")
+    # the local header repeats the name and may carry a different extra field
+    span = 30 + len(member.name.encode()) + 1024 + member.compressed
+    chunk, _ = get(f"bytes={member.offset}-{member.offset + span - 1}")
+    return member_data(member, chunk).decode("utf-8", "replace")
+
+
+def metadata_member(listed: list[Member]) -> Member | None:
+    """The wheel's core metadata (``<name>-<version>.dist-info/METADATA``)."""
+    return next((m for m in listed if re.fullmatch(r"[^/]+\.dist-info/METADATA", m.name)), None)
+
+
+def read_licence_files(get: Callable[[str], tuple[bytes, int]],
+                       listed: list[Member] | None = None) -> tuple[LicenceText, ...]:
+    """The wheel's licence files, with paths relative to the dist-info
+    (``licenses/LICENSE``), as installed."""
+    listed = directory(get) if listed is None else listed
+    return tuple(LicenceText(m.name.split(".dist-info/", 1)[1], read_member(get, m))
+                 for m in licence_members(listed))
