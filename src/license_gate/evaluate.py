@@ -416,6 +416,17 @@ _UNKNOWN_HINTS = {
     Cause.TOO_DEEP: "read the rest of the lineage by hand, then add an exception with the root's "
     "licence pinned",
 }
+# A package index, not the Hub, refused: its credentials are the fix.
+_PACKAGE_ACCESS_HINT = ("the package index refused access: check the credentials for that index "
+                        "(user:token@ in --index-url, PIP_INDEX_URL or pip.conf, or a .netrc entry "
+                        "for its host), or check the licence by hand and add an exception with "
+                        "that licence pinned")
+
+
+def _unknown_hint(result: ResolvedComponent, cause: Cause) -> str:
+    if cause is Cause.ACCESS and result.component.ecosystem == "pypi":
+        return _PACKAGE_ACCESS_HINT
+    return _UNKNOWN_HINTS[cause]
 
 
 _SEVERITY = {"error": Severity.ERROR, "warn": Severity.WARNING, "info": Severity.INFO}
@@ -821,7 +832,7 @@ def evaluate(
                 message += (f"; the exception at {stale.place} is pinned to {stale.license}, "
                             "which cannot be confirmed")
             findings.append(Finding("license-unknown", severity, message, purl, result.places,
-                                    f"{_UNKNOWN_HINTS[outcome.cause]}; once you know it: "
+                                    f"{_unknown_hint(result, outcome.cause)}; once you know it: "
                                     + exception_snippet(result, UNKNOWN_LICENCE)))
             results.append(ComponentResult(result, Verdict.UNKNOWN, outcome.reason))
             continue

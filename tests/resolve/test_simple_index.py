@@ -40,6 +40,12 @@ def index() -> Iterator[FakeSimpleIndex]:
     fake.files[SIX_WHEEL] = wheel_bytes("six", "1.17.0", metadata, _asset("six-1.17.0.LICENSE"))
     fake.files[SIX_SDIST] = sdist_bytes("six", "1.17.0", _asset("six-1.17.0.PKG-INFO"))
     fake.metadata[SIX_WHEEL] = metadata.encode()
+    # the same release under a name no test environment has installed, for the CLI tests
+    # (which read this interpreter's installed metadata first)
+    fake.add_project("sixlike", [("sixlike-1.17.0-py2.py3-none-any.whl", False)])
+    fake.files["sixlike-1.17.0-py2.py3-none-any.whl"] = wheel_bytes(
+        "sixlike", "1.17.0", metadata.replace("Name: six", "Name: sixlike"),
+        _asset("six-1.17.0.LICENSE"))
     fake.start()
     try:
         yield fake
@@ -206,12 +212,12 @@ def test_credentials_in_the_index_url_are_used_and_never_shown(
     index.auth = ("ci", "s3cret-token")
     monkeypatch.delenv("LICENSE_GATE_PYPI_URL")
     (tmp_path / "requirements.txt").write_text(
-        f"--index-url {index.url_with('ci', 's3cret-token')}\nsix==1.17.0\nnot-there==1.0\n")
+        f"--index-url {index.url_with('ci', 's3cret-token')}\nsixlike==1.17.0\nnot-there==1.0\n")
     result = run_cli("check", str(tmp_path), "--format", "json", "--cache-dir",
                      str(tmp_path / "cache"), "--retries", "0")
     report = result.json()
-    six = next(c for c in report["components"] if c["name"] == "six")
-    assert six["license"] == "MIT"
+    six = next(c for c in report["components"] if c["name"] == "sixlike")
+    assert six["license"] == "MIT" and six["evidence"][0]["source"].startswith("index http://***@")
     missing = next(c for c in report["components"] if c["name"] == "not-there")
     assert missing["unresolved_cause"] == "not-found"
     assert "127.0.0.1" in missing["unresolved_reason"]
@@ -291,3 +297,27 @@ def test_a_private_index_keeps_every_request_off_pypi(
     assert got["acme-internal"].outcome.cause == Cause.NOT_FOUND  # type: ignore[union-attr]
     assert got["six"].component.version == "1.17.0"  # the latest on the private index
     assert proxy.seen == []
+
+
+def test_the_fix_for_a_refused_package_names_the_index_credentials(
+        tmp_path: Path, index: FakeSimpleIndex, run_cli, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    index.auth = ("ci", "right")
+    monkeypatch.delenv("LICENSE_GATE_PYPI_URL")
+    (tmp_path / "requirements.txt").write_text("sixlike==1.17.0\n")
+    result = run_cli("check", str(tmp_path), "--format", "json", "--index-url",
+                     index.url_with("ci", "wrong"), "--cache-dir", str(tmp_path / "cache"))
+    (finding,) = [f for f in result.json()["findings"] if f["rule"] == "license-unknown"]
+    assert "package index refused access" in finding["hint"]
+    assert "HF_TOKEN" not in finding["hint"] and "wrong" not in result.out
+
+
+def test_index_credentials_go_to_the_index_s_host_only() -> None:
+    from license_gate.resolve.simple import SimpleClient
+
+    client = SimpleClient("https://ci:tok@gitlab.example/api/v4/projects/1/packages/pypi/simple")
+    assert client._credentialed("https://gitlab.example/api/v4/files/x.whl") == \
+        "https://ci:tok@gitlab.example/api/v4/files/x.whl"
+    assert client._credentialed("https://cdn.example/x.whl") == "https://cdn.example/x.whl"
+    assert client._credentialed("http://gitlab.example/x.whl") == "http://gitlab.example/x.whl"
+    assert client.label == "https://***@gitlab.example/api/v4/projects/1/packages/pypi/simple"

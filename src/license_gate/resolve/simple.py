@@ -198,6 +198,25 @@ class SimpleClient(JsonClient):
     def page(self, name: str) -> Page | NotFound | Denied | Failed:
         return self.get_page(f"{self.base_url}/{normalized(name)}/", ACCEPT)
 
+    def _credentialed(self, url: str) -> str:
+        """The index URL's credentials on a file URL of the same host, as pip sends them
+        (GitLab and Artifactory serve files behind the same login); another host gets
+        none, and requests' own .netrc lookup applies where the URL has none."""
+        index = urlsplit(self.base_url)
+        target = urlsplit(url)
+        if index.username is None or target.username is not None or \
+                (target.scheme, target.hostname, target.port) != (index.scheme, index.hostname,
+                                                                 index.port):
+            return url
+        userinfo = index.netloc.rsplit("@", 1)[0]
+        return target._replace(netloc=f"{userinfo}@{target.netloc}").geturl()
+
+    def get_page(self, url: str, accept: str) -> Page | NotFound | Denied | Failed:
+        return super().get_page(self._credentialed(url), accept)
+
+    def get_range(self, url: str, byte_range: str, limit: int) -> Blob | NotFound | Denied | Failed:
+        return super().get_range(self._credentialed(url), byte_range, limit)
+
     @property
     def label(self) -> str:
         """The index as messages name it: its address without credentials."""
