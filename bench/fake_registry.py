@@ -9,7 +9,8 @@ with a licence drawn in turn from LICENSES, after an added latency per request:
   resolver such as ``uv pip compile`` needs, so tools that resolve before they look up
   licences can do so against this server too.
 
-With a third argument, ``vague``, every fourth package states only the "BSD License"
+With a third argument ``nometa``, the pages announce no metadata files and every wheel
+answers ranges. With ``vague``, every fourth package states only the "BSD License"
 classifier, and its release lists a wheel (a real zip whose licence file is a
 BSD-3-Clause text) served with HTTP range support at ``/files/<wheel>``: the case where
 license-gate reads the wheel's licence file with range requests.
@@ -68,15 +69,20 @@ def core_metadata(index: int) -> str:
     return "\n".join(headers) + "\n\n"
 
 
-def simple_page(index: int) -> dict[str, object]:
+def simple_page(index: int, metadata_files: bool = True) -> dict[str, object]:
+    """The project page; ``metadata_files=False`` announces no PEP 658 file, as GitLab,
+    AWS CodeArtifact and devpi serve their pages."""
     name, version = package(index)
     digest = hashlib.sha256(core_metadata(index).encode()).hexdigest()
     filename = wheel(index)
-    return {"meta": {"api-version": "1.1"}, "name": name, "versions": [version],
-            "files": [{"filename": filename, "url": f"/files/{filename}",
-                       "hashes": {"sha256": hashlib.sha256(filename.encode()).hexdigest()},
-                       "requires-python": ">=3.9", "core-metadata": {"sha256": digest},
-                       "data-dist-info-metadata": {"sha256": digest}}]}
+    entry: dict[str, object] = {
+        "filename": filename, "url": f"/files/{filename}",
+        "hashes": {"sha256": hashlib.sha256(filename.encode()).hexdigest()},
+        "requires-python": ">=3.9"}
+    if metadata_files:
+        entry["core-metadata"] = {"sha256": digest}
+        entry["data-dist-info-metadata"] = {"sha256": digest}
+    return {"meta": {"api-version": "1.1"}, "name": name, "versions": [version], "files": [entry]}
 
 
 VAGUE = ("classifiers", ["License :: OSI Approved :: BSD License"])
@@ -158,6 +164,9 @@ def release(name: str, version: str, index: int, vague: bool = False) -> dict[st
 def main() -> None:
     count, latency = int(sys.argv[1]), float(sys.argv[2]) / 1000
     vague = sys.argv[3:4] == ["vague"]
+    # "nometa": pages announce no metadata files and every wheel answers ranges, so a
+    # client reads each release's METADATA from its wheel
+    nometa = sys.argv[3:4] == ["nometa"]
     names = {package(i)[0]: i for i in range(count)}
 
     class Handler(BaseHTTPRequestHandler):
@@ -184,7 +193,7 @@ def main() -> None:
                         if len(parts) == 3:
                             body["releases"] = {version: [{"yanked": False}]}
             elif len(parts) == 2 and parts[0] == "simple" and parts[1].lower() in names:
-                body = simple_page(names[parts[1].lower()])
+                body = simple_page(names[parts[1].lower()], metadata_files=not nometa)
                 kind = "application/vnd.pypi.simple.v1+json"
             elif len(parts) == 2 and parts[0] == "files" and parts[1].endswith(".whl.metadata"):
                 stem = parts[1].split("-")[0].replace("_", "-").lower()
@@ -193,7 +202,7 @@ def main() -> None:
                     kind = "text/plain"
             elif len(parts) == 2 and parts[0] == "files" and parts[1].endswith(".whl"):
                 stem = parts[1].split("-")[0].replace("_", "-").lower()
-                if stem in names and vague and licence_of(names[stem], vague) == VAGUE:
+                if stem in names and (nometa or vague and licence_of(names[stem], vague) == VAGUE):
                     whole = wheel_bytes(names[stem])
                     span = byte_range(self.headers.get("Range"), len(whole))
                     status = 206 if span else 200

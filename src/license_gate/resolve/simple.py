@@ -20,6 +20,7 @@ source below does the requests, all bounded and retried by the shared client.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -239,6 +240,8 @@ class SimpleSource:
         self.split = split
         self.fetched: dict[Key, RawMetadata] = {}
         self._pages: dict[str, list[IndexFile] | NotFound | Denied | Failed | str] = {}
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
         self.label = client.label
         # answers are cached per index: the same name on two indexes is two packages
         self.namespace = f"pypi@{client.label}"
@@ -256,16 +259,24 @@ class SimpleSource:
     def pages(self, names: Sequence[str]) -> dict[str, list[IndexFile] | NotFound | Denied
                                                    | Failed | str]:
         """Each project's files, or why not (a string: a page we could not parse)."""
-        missing = [n for n in dict.fromkeys(names) if n not in self._pages]
-        for name, result in zip(missing, self.client.map(self.client.page, missing), strict=True):
-            if isinstance(result, Page):
-                try:
-                    self._pages[name] = parse_page(result)
-                except PageError as exc:
-                    self._pages[name] = f"unreadable project page ({exc})"
-            else:
-                self._pages[name] = result
-        return {n: self._pages[n] for n in names}
+        unique = list(dict.fromkeys(names))
+        return dict(zip(unique, self.client.map(self.page, unique), strict=True))
+
+    def page(self, name: str) -> list[IndexFile] | NotFound | Denied | Failed | str:
+        """One project's files, fetched once a run whichever thread asks first."""
+        with self._lock:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self._pages:
+                result = self.client.page(name)
+                if isinstance(result, Page):
+                    try:
+                        self._pages[name] = parse_page(result)
+                    except PageError as exc:
+                        self._pages[name] = f"unreadable project page ({exc})"
+                else:
+                    self._pages[name] = result
+            return self._pages[name]
 
     def failure(self, name: str, result: NotFound | Denied | Failed | str) -> Unresolved:
         where = f"{self.client.label}/{normalized(name)}/"
@@ -279,8 +290,9 @@ class SimpleSource:
         return Unresolved(f"network: {result} ({where})", Cause.NETWORK)
 
     def lookup(self, keys: Sequence[Key]) -> dict[Key, Outcome]:
-        pages = self.pages([name for name, _ in keys])
-        return dict(zip(keys, self.client.map(lambda key: self._one(key, pages[key[0]]), keys),
+        # each task reads its project's page and then its metadata, so that no wave of
+        # requests waits for the slowest page of another project
+        return dict(zip(keys, self.client.map(lambda key: self._one(key, self.page(key[0])), keys),
                         strict=True))
 
     def _one(self, key: Key, page: list[IndexFile] | NotFound | Denied | Failed | str) -> Any:
@@ -345,10 +357,11 @@ class SimpleSource:
 
         get = ranged(self.client, file.url)
         try:
-            member = metadata_member(directory(get))
+            listed = directory(get)
+            member = metadata_member(listed.members)
             if member is None:
                 return _Metadata(None, redact(file.url), "the wheel has no dist-info METADATA")
-            return _Metadata(read_member(get, member), redact(file.url))
+            return _Metadata(read_member(get, member, listed), redact(file.url))
         except ZipRangeError as exc:
             return _Metadata(None, redact(file.url), str(exc))
         except TransientError as exc:

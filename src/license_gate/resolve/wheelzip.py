@@ -98,7 +98,18 @@ def licence_members(listed: list[Member]) -> list[Member]:
     return [m for m in listed if _LICENCE.match(m.name) and m.compressed <= MAX_FILE][:MAX_FILES]
 
 
-def directory(get: Callable[[str], tuple[bytes, int]]) -> list[Member]:
+@dataclass(frozen=True)
+class Directory:
+    """A wheel's members and the last bytes read to find them. bdist_wheel writes the
+    dist-info last, so METADATA and the licence files usually lie inside those bytes
+    already, and reading them costs no further request."""
+
+    members: list[Member]
+    tail: bytes
+    tail_start: int
+
+
+def directory(get: Callable[[str], tuple[bytes, int]]) -> Directory:
     """The wheel's members, from its last bytes (one request, two for a large
     directory). ``get(range)`` returns (bytes, offset of the first byte) or raises
     ZipRangeError."""
@@ -110,15 +121,23 @@ def directory(get: Callable[[str], tuple[bytes, int]]) -> list[Member]:
         if size > 4 * 1024 * 1024:
             raise ZipRangeError(f"a central directory of {size} bytes")
         listing, _ = get(f"bytes={offset}-{offset + size - 1}")
-    return members(listing)
+    return Directory(members(listing), tail, tail_start)
 
 
-def read_member(get: Callable[[str], tuple[bytes, int]], member: Member) -> str:
-    """One member's text, in one request."""
+def read_member(get: Callable[[str], tuple[bytes, int]], member: Member,
+                within: Directory | None = None) -> str:
+    """One member's text: from the bytes already read when it lies inside them, else in
+    one request."""
     if member.compressed > MAX_FILE:
         raise ZipRangeError(f"{member.name}: {member.compressed} bytes, over the bound")
     # the local header repeats the name and may carry a different extra field
     span = 30 + len(member.name.encode()) + 1024 + member.compressed
+    if within is not None and member.offset >= within.tail_start:
+        chunk = within.tail[member.offset - within.tail_start:]
+        try:
+            return member_data(member, chunk).decode("utf-8", "replace")
+        except ZipRangeError:
+            pass  # the extra field ran past the tail: ask for the member itself
     chunk, _ = get(f"bytes={member.offset}-{member.offset + span - 1}")
     return member_data(member, chunk).decode("utf-8", "replace")
 
@@ -129,9 +148,9 @@ def metadata_member(listed: list[Member]) -> Member | None:
 
 
 def read_licence_files(get: Callable[[str], tuple[bytes, int]],
-                       listed: list[Member] | None = None) -> tuple[LicenceText, ...]:
+                       listed: Directory | None = None) -> tuple[LicenceText, ...]:
     """The wheel's licence files, with paths relative to the dist-info
     (``licenses/LICENSE``), as installed."""
     listed = directory(get) if listed is None else listed
-    return tuple(LicenceText(m.name.split(".dist-info/", 1)[1], read_member(get, m))
-                 for m in licence_members(listed))
+    return tuple(LicenceText(m.name.split(".dist-info/", 1)[1], read_member(get, m, listed))
+                 for m in licence_members(listed.members))
