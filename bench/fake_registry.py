@@ -202,7 +202,7 @@ def main() -> None:
                     kind = "text/plain"
             elif len(parts) == 2 and parts[0] == "files" and parts[1].endswith(".whl"):
                 stem = parts[1].split("-")[0].replace("_", "-").lower()
-                if stem in names and (nometa or vague and licence_of(names[stem], vague) == VAGUE):
+                if stem in names and (nometa or (vague and licence_of(names[stem], vague) == VAGUE)):
                     whole = wheel_bytes(names[stem])
                     span = byte_range(self.headers.get("Range"), len(whole))
                     status = 206 if span else 200
