@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{found['head']} |")
     # The machine's speed drifts between runs by more than the difference measured, so
     # each repetition's pair is compared, and the median of those ratios reported.
-    paired = statistics.median(h / b for h, b in zip(cpus["head"], cpus["base"]))
+    paired = statistics.median(h / b for h, b in zip(cpus["head"], cpus["base"], strict=True))
     print(f"\nslower by {(wall['head'] / wall['base'] - 1):+.1%} (wall medians), "
           f"{(cpu['head'] / cpu['base'] - 1):+.1%} (CPU medians), "
           f"{paired - 1:+.1%} (median of paired CPU ratios)")
