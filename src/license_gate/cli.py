@@ -20,7 +20,15 @@ from license_gate import __version__
 
 if TYPE_CHECKING:
     from license_gate.discover import Discovery
-    from license_gate.model import Claim, IndexOption, ParseError, Place, Reference, Report
+    from license_gate.model import (
+        Claim,
+        IndexOption,
+        ParseError,
+        Place,
+        Project,
+        Reference,
+        Report,
+    )
     from license_gate.policy import Policy
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
@@ -167,6 +175,42 @@ def _drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
     return kept
 
 
+def _own_project(refs: list[Reference], projects: Sequence[Project], root: Path
+                 ) -> tuple[list[Reference], list[str]]:
+    """The repository's own project is not its dependency: a requirement on a name some
+    pyproject.toml here declares (``my-app[test]`` in its own extras), or on a folder inside
+    the repository (``-e .``, ``./libs/util``), is dropped with one note for each. A
+    folder outside the repository stays a component, named after that folder."""
+    from collections import defaultdict
+    from dataclasses import replace
+
+    from license_gate.extract._common import canonical_name
+
+    own = {p.name: p.place for p in projects}
+    top = root.resolve()
+    named: dict[str, list[str]] = defaultdict(list)
+    folders: dict[str, list[str]] = defaultdict(list)
+    kept: list[Reference] = []
+    for ref in refs:
+        where = f"{ref.place.path}:{ref.place.line}" if ref.place.line else ref.place.path
+        if ref.local_path is not None:
+            target = ((root / ref.place.path).parent / ref.local_path).resolve()
+            if target == top or top in target.parents:
+                folders[target.relative_to(top).as_posix() or "."].append(where)
+                continue
+            if not ref.name.strip(".-"):
+                ref = replace(ref, name=canonical_name(target.name))
+        elif ref.name in own:
+            named[ref.name].append(where)
+            continue
+        kept.append(ref)
+    notes = [f"{name} is this repository's own project ({own[name].path}:{own[name].line}), "
+             f"not a dependency: named at {', '.join(places)}" for name, places in named.items()]
+    notes += [f"the local path {folder!r} is this repository's own code, not a dependency: "
+              f"required at {', '.join(places)}" for folder, places in folders.items()]
+    return kept, notes
+
+
 @dataclass
 class _Extracted:
     references: list[Reference] = field(default_factory=list)
@@ -174,6 +218,7 @@ class _Extracted:
     skipped: list[str] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     indexes: list[IndexOption] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
 
 
 # Template syntax of Helm, Jinja, Go templates and cookiecutter.
@@ -245,6 +290,7 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
             out.errors.extend(result.errors)
         out.claims.extend(result.claims)
         out.indexes.extend(result.indexes)
+        out.projects.extend(result.projects)
     if any(i.format == "modelfile" for i in found.inputs):
         from license_gate.extract.modelfile import link_local
 
@@ -330,7 +376,8 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
         indexes=indexes,
     )
     references = extracted.references
-    packages = [r for r in references if r.ecosystem == "pypi"]
+    packages, own_notes = _own_project([r for r in references if r.ecosystem == "pypi"],
+                                       extracted.projects, root)
     ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
     if policy.mentions == "ignore":
         from license_gate.model import Relation
@@ -341,7 +388,7 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     confirm_offline = args.offline or args.no_confirm
     resolver = Resolver(settings)
     resolved = resolver.resolve(packages)
-    notes = list(policy.notes) + extracted.skipped + index_notes + resolver.notes
+    notes = list(policy.notes) + extracted.skipped + own_notes + index_notes + resolver.notes
     if ai_refs or (weak and not confirm_offline):
         from license_gate.resolve.ai import AIResolver, AISettings
         from license_gate.resolve.huggingface import hf_endpoint_from_env

@@ -106,6 +106,9 @@ class Reference:
     # An id-shaped literal whose context says nothing about models: counted only when the
     # Hub confirms it is a repository (online), never offline.
     weak: bool = False
+    # A local path requirement (``-e .``, ``./libs/util``, ``file:../x``) as written,
+    # relative to the referencing file: inside the repository it is the project's own code.
+    local_path: str | None = None
 
     @property
     def relation(self) -> Relation:
@@ -134,6 +137,15 @@ class IndexOption:
 
 
 @dataclass(frozen=True)
+class Project:
+    """A project this repository builds (``[project] name`` in a pyproject.toml): a
+    reference to it is the repository itself, never a dependency."""
+
+    name: str
+    place: Place
+
+
+@dataclass(frozen=True)
 class ExtractResult:
     references: tuple[Reference, ...] = ()
     errors: tuple[ParseError, ...] = ()
@@ -141,6 +153,7 @@ class ExtractResult:
     # classifier): checked against the models it uses, never resolved as a component.
     claims: tuple[Claim, ...] = ()
     indexes: tuple[IndexOption, ...] = ()
+    projects: tuple[Project, ...] = ()
 
 
 def purl_for(ecosystem: str, name: str, version: str | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from license_gate.extract._common import canonical_name, line_of, load_toml
 from license_gate.extract.interface import ReadInclude
 from license_gate.extract.requirements import parse_requirement
-from license_gate.model import Claim, ExtractResult, ParseError, Place, Reference
+from license_gate.model import Claim, ExtractResult, ParseError, Place, Project, Reference
 
 
 def _section_line(text: str, header: str) -> int:
@@ -162,7 +162,14 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
                         f"[tool.poetry.group.{group}.dependencies]",
                     ))
     claims = _project_claims(project, text, path) if isinstance(project, dict) else []
-    return ExtractResult(tuple(refs), tuple(errors), tuple(claims))
+    projects: tuple[Project, ...] = ()
+    if isinstance(project, dict) and isinstance(project.get("name"), str):
+        line = line_of(text, "name", _section_line(text, "[project]"))
+        projects = (Project(canonical_name(project["name"]), Place(path, line)),)
+    elif isinstance(poetry, dict) and isinstance(poetry.get("name"), str):
+        line = line_of(text, "name", _section_line(text, "[tool.poetry]"))
+        projects = (Project(canonical_name(poetry["name"]), Place(path, line)),)
+    return ExtractResult(tuple(refs), tuple(errors), tuple(claims), projects=projects)
 
 
 def _project_claims(project: dict[str, Any], text: str, path: str) -> list[Claim]:

@@ -65,6 +65,15 @@ def _direct_reference(spec: str, place: Place) -> Reference:
         reason = f"direct URL requirement {spec.split('#')[0]!r}: not a registry release"
     else:
         reason = f"local path requirement {spec!r}: not a registry release"
+        path = spec.split("#")[0]
+        path = path[7:] if path.startswith("file://") else path.removeprefix("file:")
+        folder = path.rstrip("/").rsplit("/", 1)[-1]
+        if not _ARCHIVE.search(folder):
+            # a folder (a project): inside the repository it is the repository's own code;
+            # "." or ".." is named later from the folder it reaches
+            named = canonical_name(name) if name else (canonical_name(folder)
+                                                       if folder.strip(".") else path)
+            return Reference("pypi", named, place, unresolvable=reason, local_path=path)
     if name is None:
         base = spec.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
         if _ARCHIVE.search(base):
