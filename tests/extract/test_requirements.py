@@ -85,3 +85,15 @@ def test_comment_rules_match_pip() -> None:
     refs = by_name(extract(text, "r.txt"))
     assert set(refs) == {"foo", "baz"}
     assert refs["baz"].unresolvable is not None
+
+
+def test_a_constraint_range_narrows_the_choice_of_an_unpinned_requirement(tmp_path: Path) -> None:
+    (tmp_path / "constraints.txt").write_text("httpx<0.28\nunrelated>=1\n")
+    text = "-c constraints.txt\nhttpx>=0.20\n"
+
+    def read(target: str) -> tuple[str, str]:
+        return target, (tmp_path / target).read_text()
+
+    refs = by_name(extract(text, "requirements.txt", read))
+    assert refs["httpx"].version is None and refs["httpx"].specifier == ">=0.20,<0.28"
+    assert "unrelated" not in refs

@@ -321,3 +321,31 @@ def test_index_credentials_go_to_the_index_s_host_only() -> None:
     assert client._credentialed("https://cdn.example/x.whl") == "https://cdn.example/x.whl"
     assert client._credentialed("http://gitlab.example/x.whl") == "http://gitlab.example/x.whl"
     assert client.label == "https://***@gitlab.example/api/v4/projects/1/packages/pypi/simple"
+
+
+def _torchlike(index: FakeSimpleIndex, files: dict[str, str]) -> None:
+    """A project whose releases state BSD-3-Clause, one wheel per version given."""
+    index.add_project("torchlike", [(f"torchlike-{v}-py3-none-any.whl", False) for v in files])
+    for version, licence in files.items():
+        index.files[f"torchlike-{version}-py3-none-any.whl"] = wheel_bytes(
+            "torchlike", version, f"Metadata-Version: 2.4\nName: torchlike\nVersion: {version}\n"
+            f"License-Expression: {licence}\n", None)
+
+
+def test_a_local_version_is_read_from_the_index_that_has_it(
+        tmp_path: Path, index: FakeSimpleIndex) -> None:
+    _torchlike(index, {"2.5.1": "BSD-3-Clause", "2.5.1+cu121": "BSD-3-Clause AND MIT"})
+    got = _resolve(tmp_path, (index.simple_url,), _ref("torchlike", "2.5.1+cu121"))["torchlike"]
+    assert isinstance(got.outcome, Resolution)
+    assert got.outcome.expression == "BSD-3-Clause AND MIT"
+    assert not any(e.source == "resolver" for e in got.outcome.evidence)
+
+
+def test_a_local_version_no_index_has_takes_the_public_release_and_says_so(
+        tmp_path: Path, index: FakeSimpleIndex) -> None:
+    _torchlike(index, {"2.5.1": "BSD-3-Clause"})
+    got = _resolve(tmp_path, (index.simple_url,), _ref("torchlike", "2.5.1+cu121"))["torchlike"]
+    assert got.component.version == "2.5.1+cu121"
+    assert isinstance(got.outcome, Resolution) and got.outcome.expression == "BSD-3-Clause"
+    (said,) = [e for e in got.outcome.evidence if e.source == "resolver"]
+    assert "public release 2.5.1" in (said.note or "")

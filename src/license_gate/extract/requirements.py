@@ -187,13 +187,20 @@ def _relative(read_include: ReadInclude, target: str) -> ReadInclude:
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
     indexes: list[IndexOption] = []
     refs, errors = _parse(text, path, read_include, {path}, 0, False, indexes)
-    # Constraint files only pin versions of packages required elsewhere.
+    # Constraint files only constrain packages required elsewhere: an exact pin fixes
+    # the version, a range narrows the choice, as pip applies them.
     pins = {r.name: r.version for r in refs if r.constraint_only and r.version}
+    ranges: dict[str, list[str]] = {}
+    for ref in refs:
+        if ref.constraint_only and not ref.version and ref.specifier:
+            ranges.setdefault(ref.name, []).append(ref.specifier)
     out: list[Reference] = []
     for ref in refs:
         if ref.constraint_only:
             continue
         if ref.version is None and ref.unresolvable is None and ref.name in pins:
             ref = replace(ref, version=pins[ref.name])
+        elif ref.version is None and ref.unresolvable is None and ref.name in ranges:
+            ref = replace(ref, specifier=",".join(s for s in (ref.specifier, *ranges[ref.name]) if s))
         out.append(ref)
     return ExtractResult(tuple(out), tuple(errors), indexes=tuple(indexes))

@@ -21,6 +21,7 @@ from license_gate.model import (
     Outcome,
     Place,
     Reference,
+    Resolution,
     ResolvedComponent,
     Unresolved,
 )
@@ -134,6 +135,17 @@ def _choose(versions: Sequence[str], specifier: str) -> str | None:
         return None
     best = max(matching)
     return next(v for v in versions if _safe_eq(v, best))
+
+
+def _public(version: str) -> str:
+    """The public part of a version: ``2.5.1`` of ``2.5.1+cu121`` (PEP 440 local label)."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return version
+    return parsed.public if parsed.local else version
 
 
 def _safe_eq(text: str, version: object) -> bool:
@@ -345,9 +357,31 @@ class Resolver:
 
     def _licences(self, keys: list[Key]) -> dict[Key, Outcome]:
         try:
-            return self._licences_from_sources(keys)
+            outcomes = self._licences_from_sources(keys)
+            return self._public_releases(outcomes)
         finally:
             self._save_texts()  # the licence texts split on the way, for the next run
+
+    def _public_releases(self, outcomes: dict[Key, Outcome]) -> dict[Key, Outcome]:
+        """A local version (``torch==2.5.1+cu121``) that no source has: the licence of its
+        public release (2.5.1), which a local build of it keeps, said in the evidence."""
+        from dataclasses import replace
+
+        local = {key: (key[0], public) for key, outcome in outcomes.items()
+                 if isinstance(outcome, Unresolved)
+                 and outcome.cause in (Cause.NOT_FOUND, Cause.OFFLINE)
+                 and (public := _public(key[1])) != key[1]}
+        if not local:
+            return outcomes
+        found = self._licences_from_sources(sorted(set(local.values())))
+        for key, public_key in local.items():
+            outcome, missing = found[public_key], outcomes[key]
+            if isinstance(outcome, Resolution) and isinstance(missing, Unresolved):
+                outcomes[key] = replace(outcome, evidence=(*outcome.evidence, Evidence(
+                    "resolver", "version", key[1],
+                    f"the local build {key[1]} was found nowhere ({missing.reason}); "
+                    f"this is the licence of the public release {public_key[1]}")))
+        return outcomes
 
     def _licences_from_sources(self, keys: list[Key]) -> dict[Key, Outcome]:
         outcomes: dict[Key, Outcome] = dict(self.installed.lookup(keys))
