@@ -128,12 +128,15 @@ class ParseError:
 
 @dataclass(frozen=True)
 class IndexOption:
-    """A package index a repository file names for pip (``--index-url`` or
-    ``--extra-index-url`` in a requirements file). The URL may hold credentials."""
+    """A package index a repository file names: ``--index-url`` or ``--extra-index-url``
+    in a requirements file, or the registry a lockfile recorded. The URL may hold
+    credentials."""
 
     url: str
     extra: bool
     place: Place
+    # recorded in a lockfile: the registry each locked package came from
+    locked: bool = False
 
 
 @dataclass(frozen=True)

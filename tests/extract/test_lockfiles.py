@@ -78,3 +78,33 @@ def test_format_detection() -> None:
     assert format_of("Pipfile.lock") == "pipfile-lock"
     assert format_of("notes.txt") is None
     assert format_of("pyproject.toml") == "pyproject"
+
+
+def test_lockfiles_record_the_registries_their_packages_came_from() -> None:
+    def indexes(module, name: str) -> list[tuple[str, int | None]]:  # type: ignore[no-untyped-def]
+        got = module.extract((LOCK / name).read_text(), name)
+        assert all(o.locked and not o.extra for o in got.indexes)
+        return [(o.url, o.place.line) for o in got.indexes]
+
+    assert indexes(uv_lock, "uv.lock") == [("https://pypi.org/simple", 6)]
+    assert indexes(pylock, "pylock.toml")[0][0] == "https://pypi.org/simple"
+    assert indexes(pipfile_lock, "Pipfile.lock") == [("https://pypi.org/simple", 6)]
+    private = poetry_lock.extract(
+        '[[package]]\nname = "acme"\nversion = "1.0"\n[package.source]\ntype = "legacy"\n'
+        'url = "https://nexus.example/repository/pypi/simple"\nreference = "corp"\n'
+        '[[package]]\nname = "six"\nversion = "1.17.0"\n', "poetry.lock")
+    assert [o.url for o in private.indexes] == ["https://nexus.example/repository/pypi/simple",
+                                                 "https://pypi.org/simple"]
+
+
+def test_a_locked_registry_is_the_primary_index_unless_the_command_line_says_otherwise() -> None:
+    from license_gate.model import IndexOption
+    from license_gate.resolve.indexes import discover
+
+    locked = [IndexOption("https://nexus.example/simple", False, Place("uv.lock", 8), locked=True),
+              IndexOption("https://pypi.org/simple", False, Place("uv.lock", 20), locked=True)]
+    found = discover(options=locked, env={"PIP_INDEX_URL": "https://env/simple"}, config_files=[])
+    assert found.urls == ("https://nexus.example/simple", "https://pypi.org/simple")
+    assert found.origin == "uv.lock:8"
+    assert discover("https://cli/simple", options=locked, env={}, config_files=[]).urls[0] == \
+        "https://cli/simple"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any
 
-from license_gate.model import ParseError, Place
+from license_gate.model import IndexOption, ParseError, Place
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -117,3 +118,13 @@ def line_of(text: str, needle: str, start: int = 1) -> int | None:
         if needle in line:
             return number
     return None
+
+
+def locked_indexes(urls: Iterable[tuple[str, Place]]) -> tuple[IndexOption, ...]:
+    """The registries a lockfile recorded, each once, in the order first seen."""
+    seen: dict[str, Place] = {}
+    for url, place in urls:
+        if isinstance(url, str) and url.strip():
+            seen.setdefault(url.strip(), place)
+    return tuple(IndexOption(url, False, place, locked=True) for url, place in seen.items())
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from license_gate.extract._common import canonical_name, load_json
+from license_gate.extract._common import canonical_name, load_json, locked_indexes
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import ExtractResult, ParseError, Place, Reference
 
@@ -54,4 +54,10 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
                 marker=entry.get("markers") if isinstance(entry.get("markers"), str) else None,
                 unresolvable=problem,
             ))
-    return ExtractResult(tuple(refs), tuple(errors))
+    meta = data.get("_meta")
+    sources = meta.get("sources") if isinstance(meta, dict) else None
+    registries = [(s["url"], Place(path, next((i for i, line in enumerate(lines, 1)
+                                               if s["url"] in line), None)))
+                  for s in (sources if isinstance(sources, list) else [])
+                  if isinstance(s, dict) and isinstance(s.get("url"), str)]
+    return ExtractResult(tuple(refs), tuple(errors), indexes=locked_indexes(registries))

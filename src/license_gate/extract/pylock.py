@@ -7,7 +7,7 @@ their licence by name and version.
 
 from __future__ import annotations
 
-from license_gate.extract._common import canonical_name, locked_packages
+from license_gate.extract._common import canonical_name, locked_indexes, locked_packages
 from license_gate.extract.interface import ReadInclude
 from license_gate.model import ExtractResult, ParseError, Place, Reference
 
@@ -21,8 +21,11 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
             Place(path, 1), f"unsupported lock-version {lock_version!r} (this tool reads 1.x)"
         ),))
     refs: list[Reference] = []
+    registries: list[tuple[str, Place]] = []
     for entry, place in entries:
         problem = None
+        if isinstance(entry.get("index"), str):
+            registries.append((entry["index"], place))
         for key in ("vcs", "directory", "archive"):
             if isinstance(entry.get(key), dict):
                 where = entry[key].get("url") or entry[key].get("path")
@@ -36,4 +39,4 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
             marker=marker if isinstance(marker, str) else None,
             unresolvable=problem,
         ))
-    return ExtractResult(tuple(refs), tuple(errors))
+    return ExtractResult(tuple(refs), tuple(errors), indexes=locked_indexes(registries))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from license_gate.extract._common import canonical_name, locked_packages
+from license_gate.extract._common import canonical_name, locked_indexes, locked_packages
 from license_gate.extract.interface import ReadInclude
-from license_gate.model import ExtractResult, Reference
+from license_gate.model import ExtractResult, Place, Reference
 
 
 def _source_problem(source: Any) -> str | None:
@@ -25,8 +25,11 @@ def _source_problem(source: Any) -> str | None:
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
     _, entries, errors = locked_packages(text, path, "package")
     refs: list[Reference] = []
+    registries: list[tuple[str, Place]] = []
     for entry, place in entries:
         source = entry.get("source", {})
+        if isinstance(source, dict) and isinstance(source.get("registry"), str):
+            registries.append((source["registry"], place))
         if isinstance(source, dict) and ("editable" in source or "virtual" in source):
             continue
         version = entry.get("version")
@@ -35,4 +38,4 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
             version=str(version) if version is not None else None,
             unresolvable=_source_problem(source),
         ))
-    return ExtractResult(tuple(refs), tuple(errors))
+    return ExtractResult(tuple(refs), tuple(errors), indexes=locked_indexes(registries))

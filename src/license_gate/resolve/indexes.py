@@ -7,14 +7,17 @@ match wins for the primary index:
 
 1. ``--index-url`` / ``--extra-index-url`` on the command line (and in the action);
 2. the same options inside the repository's requirements files;
-3. pip's environment (``PIP_INDEX_URL``, ``PIP_EXTRA_INDEX_URL``), then pip's config
+3. the registries recorded in lockfiles (uv.lock's ``source = { registry = ... }``,
+   poetry.lock's ``[package.source]``, Pipfile.lock's ``_meta.sources``, pylock.toml's
+   ``index``), the first as primary;
+4. pip's environment (``PIP_INDEX_URL``, ``PIP_EXTRA_INDEX_URL``), then pip's config
    files, loaded as pip loads them: global, then user, then site, then
    ``PIP_CONFIG_FILE``, each overriding the one before (``[global]`` then ``[install]``),
    and none at all when ``PIP_CONFIG_FILE`` is ``os.devnull``;
-4. uv's environment (``UV_DEFAULT_INDEX``, ``UV_INDEX_URL``, ``UV_INDEX``,
+5. uv's environment (``UV_DEFAULT_INDEX``, ``UV_INDEX_URL``, ``UV_INDEX``,
    ``UV_EXTRA_INDEX_URL``), then ``[[tool.uv.index]]`` in the project's pyproject.toml,
    then ``uv.toml``'s ``[[index]]`` (uv does not read pip's files, nor pip uv's);
-5. the public default, PyPI.
+6. the public default, PyPI.
 
 Extra indexes add to the primary one: pip merges them, so each is asked in turn for a
 package the ones before it lack. Only http(s) indexes can be asked; a ``file://`` index
@@ -182,10 +185,14 @@ def discover(cli_index: str | None = None, cli_extra: Sequence[str] = (),
     env = os.environ if env is None else env
     files = pip_config_files(env) if config_files is None else config_files
     file_index, file_extra, file_origin, notes = _from_pip_files(files)
+    locked = [o for o in options if o.locked]
+    options = [o for o in options if not o.locked]
     file_primary = next((o for o in options if not o.extra), None)
     primaries = [(cli_index, "--index-url"),
                  (file_primary.url if file_primary else None,
                   _where(file_primary) if file_primary else ""),
+                 # the registries a lockfile recorded: where the locked packages came from
+                 (locked[0].url if locked else None, _where(locked[0]) if locked else ""),
                  (env.get("PIP_INDEX_URL"), "PIP_INDEX_URL"),
                  (file_index, file_origin)]
     primary, origin = next(((u, o) for u, o in primaries if u), (None, "default"))
@@ -196,6 +203,7 @@ def discover(cli_index: str | None = None, cli_extra: Sequence[str] = (),
     else:
         extra, extra_origin = file_extra, "pip config"
     extra += [o.url for o in options if o.extra]
+    extra += [o.url for o in locked[1:]]
     if extra and primary is None:
         origin = next((_where(o) for o in options if o.extra), extra_origin) \
             if not file_extra or cli_extra or env.get("PIP_EXTRA_INDEX_URL") else extra_origin
