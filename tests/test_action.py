@@ -5,6 +5,7 @@ same checkout installed."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -158,3 +159,28 @@ def test_a_subdirectory_is_annotated_relative_to_the_workspace(tmp_path: Path, w
     assert "::error file=svc/models/ft/README.md,line=2," in run.stdout
     sarif = (workspace / run.outputs["sarif-file"]).read_text()
     assert '"uri": "svc/models/ft/README.md"' in sarif
+
+
+def test_an_index_input_resolves_packages_from_it_and_keeps_its_token_out_of_argv(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fake_simple import ASSETS, FakeSimpleIndex, wheel_bytes
+
+    index = FakeSimpleIndex()
+    index.auth = ("ci", "tok3n")
+    index.add_project("sixlike", [("sixlike-1.17.0-py2.py3-none-any.whl", False)])
+    index.files["sixlike-1.17.0-py2.py3-none-any.whl"] = wheel_bytes(
+        "sixlike", "1.17.0", (ASSETS / "six-1.17.0.METADATA").read_text().replace(
+            "Name: six", "Name: sixlike"), None)
+    index.start()
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "requirements.txt").write_text("sixlike==1.17.0\n")
+    monkeypatch.delenv("LICENSE_GATE_PYPI_URL")
+    try:
+        run = run_action(tmp_path, ws, index_url=index.url_with("ci", "tok3n"))
+    finally:
+        index.stop()
+    assert run.code == 0, run.stdout
+    report = json.loads(Path(run.outputs["report-json"]).read_text())
+    assert [(c["name"], c["license"]) for c in report["components"]] == [("sixlike", "MIT")]
+    assert "tok3n" not in run.stdout + Path(run.outputs["report-json"]).read_text()

@@ -39,12 +39,18 @@ FORMATS = ("text", "json", "markdown", "github", "sarif", "cyclonedx")
 
 
 def _index_options(parser: argparse.ArgumentParser) -> None:
+    # LICENSE_GATE_INDEX_URL keeps an index token out of the process list (the action
+    # passes its inputs so)
     parser.add_argument("--index-url", "-i", metavar="URL",
+                        default=os.environ.get("LICENSE_GATE_INDEX_URL") or None,
                         help="the package index (simple API) to resolve from, as pip's "
-                        "--index-url; default: what the requirements files, PIP_INDEX_URL, "
-                        "pip's config, or uv's settings say, else PyPI")
-    parser.add_argument("--extra-index-url", action="append", default=[], metavar="URL",
-                        help="a further index, as pip's (repeatable)")
+                        "--index-url (also LICENSE_GATE_INDEX_URL); default: what the "
+                        "requirements files, lockfiles, PIP_INDEX_URL, pip's config, or uv's "
+                        "settings say, else PyPI")
+    parser.add_argument("--extra-index-url", action="append", metavar="URL",
+                        default=os.environ.get("LICENSE_GATE_EXTRA_INDEX_URL", "").split(),
+                        help="a further index, as pip's (repeatable; also "
+                        "LICENSE_GATE_EXTRA_INDEX_URL, space-separated)")
 
 
 def _indexes(args: argparse.Namespace, options: Sequence[IndexOption], root: Path | None
