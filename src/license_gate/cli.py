@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         Report,
     )
     from license_gate.policy import Policy
+    from license_gate.resolve.indexes import Indexes
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 # Hosted-API providers whose model names explain accepts as openai:gpt-4o or pkg:openai/gpt-4o.
@@ -54,19 +55,17 @@ def _index_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _indexes(args: argparse.Namespace, options: Sequence[IndexOption], root: Path | None
-             ) -> tuple[tuple[str, ...], list[str]]:
-    """The simple-API indexes to ask and notes for the report, or no index when a JSON
-    API was named (--pypi-url, LICENSE_GATE_PYPI_URL) and no index flag was given."""
+             ) -> tuple[Indexes | None, list[str]]:
+    """The simple-API indexes to ask (None: PyPI by default, or a JSON API named with
+    --pypi-url / LICENSE_GATE_PYPI_URL and no index flag) and notes for the report."""
     from license_gate.resolve.indexes import discover
 
     if not (args.index_url or args.extra_index_url) and (
             args.pypi_url or os.environ.get("LICENSE_GATE_PYPI_URL")):
-        return (), []
+        return None, []
     found = discover(args.index_url, args.extra_index_url, options, root=root)
     notes = [] if args.offline else list(found.notes)  # offline, no index is asked
-    if not found.default and not args.offline:
-        notes.insert(0, f"packages resolved from {found.describe()}")
-    return (() if found.default else found.urls), notes
+    return (None if found.default else found), notes
 
 
 def _env_flag(name: str) -> bool:
@@ -379,7 +378,7 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
         pypi_url=args.pypi_url or pypi_url_from_env(),
         cache_dir=cache_dir,
         http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
-        indexes=indexes,
+        indexes=indexes.urls if indexes else (),
     )
     references = extracted.references
     packages, own_notes = _own_project([r for r in references if r.ecosystem == "pypi"],
@@ -417,8 +416,13 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
                      "they are reported as unknown, never as passed. Use --offline with a warm "
                      "cache where the network is unavailable.")
     inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
+    from license_gate.resolve.http import redact
+
+    shown = indexes if indexes and not args.offline and packages else None
     report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
-                      notes=notes, project_claims=extracted.claims)
+                      notes=notes, project_claims=extracted.claims,
+                      indexes=tuple(redact(u) for u in shown.urls) if shown else (),
+                      indexes_origin=shown.origin if shown else "")
 
     return report
 
@@ -654,9 +658,12 @@ def run_explain(args: argparse.Namespace) -> int:
         ref = Reference("pypi", name, place, version=version,
                         specifier=f"=={version}" if version else "")
         indexes, index_notes = _indexes(args, (), Path.cwd())
+        if indexes and not args.offline:
+            index_notes.insert(0, f"package index: {indexes.describe()}")
         resolver = Resolver(ResolveSettings(offline=args.offline,
                                             pypi_url=args.pypi_url or pypi_url_from_env(),
-                                            cache_dir=cache_dir, http=http, indexes=indexes))
+                                            cache_dir=cache_dir, http=http,
+                                            indexes=indexes.urls if indexes else ()))
         (resolved,) = resolver.resolve([ref])
         notes = index_notes + resolver.notes
     else:

@@ -777,6 +777,8 @@ def evaluate(
     offline: bool = False,
     notes: Sequence[str] = (),
     project_claims: Sequence[Claim] = (),
+    indexes: Sequence[str] = (),
+    indexes_origin: str = "",
 ) -> Report:
     today = today or dt.date.today()
     judge = Judge(policy)
@@ -902,5 +904,6 @@ def evaluate(
 
     return Report(
         components=tuple(results), findings=tuple(findings), policy_sources=policy.sources,
-        inputs=tuple(inputs), offline=offline, notes=tuple(notes),
+        inputs=tuple(inputs), offline=offline, notes=tuple(notes), indexes=tuple(indexes),
+        indexes_origin=indexes_origin,
     )

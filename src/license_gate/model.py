@@ -345,6 +345,10 @@ class Report:
     inputs: tuple[str, ...] = ()
     offline: bool = False
     notes: tuple[str, ...] = field(default=())
+    # The package indexes asked, primary first, without credentials, and where that
+    # choice was made; empty when PyPI was asked by default or nothing was asked.
+    indexes: tuple[str, ...] = ()
+    indexes_origin: str = ""
 
     @property
     def errors(self) -> int:

@@ -221,7 +221,12 @@ def test_credentials_in_the_index_url_are_used_and_never_shown(
     missing = next(c for c in report["components"] if c["name"] == "not-there")
     assert missing["unresolved_cause"] == "not-found"
     assert "127.0.0.1" in missing["unresolved_reason"]
-    assert any("packages resolved from http://***@127.0.0.1" in n for n in report["notes"])
+    assert report["indexes"]["urls"][0].startswith("http://***@127.0.0.1:")
+    assert report["indexes"]["origin"] == "requirements.txt:1"
+    text = run_cli("check", str(tmp_path), "--cache-dir", str(tmp_path / "cache"),
+                   "--retries", "0").out
+    assert text.splitlines()[1].startswith("package index: http://***@127.0.0.1:")
+    assert text.splitlines()[1].endswith("(from requirements.txt:1)") and "s3cret" not in text
     assert "s3cret" not in result.out + result.err
     # nor in the cache
     for path in (tmp_path / "cache").rglob("*"):

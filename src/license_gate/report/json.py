@@ -100,6 +100,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "components": components,
         "findings": [finding_to_dict(f) for f in report.findings],
         "notes": list(report.notes),
+        "indexes": {"urls": list(report.indexes), "origin": report.indexes_origin}
+        if report.indexes else None,
     }
 
 

@@ -24,7 +24,9 @@ def format_markdown(report: Report) -> str:
         f"**{report.errors}** error(s), **{report.warnings}** warning(s), "
         f"**{report.unresolved}** unresolved, {len(report.components)} components from "
         f"{len(report.inputs)} files. Policy: {', '.join(report.policy_sources) or 'none'}"
-        f"{'; offline' if report.offline else ''}.",
+        f"{'; offline' if report.offline else ''}"
+        + (f"; package index: {', '.join(report.indexes)} (from {report.indexes_origin})"
+           if report.indexes else "") + ".",
         "",
     ]
     problems = sorted(report.findings, key=lambda f: (_ORDER[f.severity], f.rule,

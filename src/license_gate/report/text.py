@@ -86,6 +86,8 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
         f"license-gate {__version__}: {len(report.components)} components from "
         f"{len(report.inputs)} files; policy: {sources}{'; offline' if report.offline else ''}"
     )
+    if report.indexes:
+        out.append(f"package index: {', '.join(report.indexes)} (from {report.indexes_origin})")
     used = [r for r in report.components if r.resolved.relation is Relation.USE]
     for verdict in _ORDER:
         group = [r for r in used if r.verdict is verdict]
