@@ -354,3 +354,19 @@ def test_a_local_version_no_index_has_takes_the_public_release_and_says_so(
     assert isinstance(got.outcome, Resolution) and got.outcome.expression == "BSD-3-Clause"
     (said,) = [e for e in got.outcome.evidence if e.source == "resolver"]
     assert "public release 2.5.1" in (said.note or "")
+
+
+def test_a_netrc_entry_for_the_index_host_is_used(
+        tmp_path: Path, index: FakeSimpleIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credentials in the URL: the index's host in .netrc (NETRC names the file, as
+    pip and requests read it) logs in, as pip would."""
+    index.auth = ("ci", "from-netrc")
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1\nlogin ci\npassword from-netrc\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    got = _resolve(tmp_path, (index.simple_url,), _ref("sixlike", "1.17.0"))["sixlike"]
+    assert isinstance(got.outcome, Resolution) and got.outcome.expression == "MIT"
+    monkeypatch.setenv("NETRC", str(tmp_path / "none"))
+    denied = _resolve(tmp_path / "again", (index.simple_url,), _ref("sixlike", "1.17.0"))["sixlike"]
+    assert isinstance(denied.outcome, Unresolved) and denied.outcome.cause == Cause.ACCESS
