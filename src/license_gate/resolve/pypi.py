@@ -64,6 +64,16 @@ def _denied(result: Denied) -> str:
             "credentials for that index (user:token@ in its URL, or a .netrc entry for its host)")
 
 
+def failed(result: NotFound | Denied | Failed, index: str, where: str | None = None) -> Unresolved:
+    """Why an index could not answer, naming the index actually asked."""
+    if isinstance(result, NotFound):
+        return Unresolved(f"not found on {index} ({where or result.url} answered 404)",
+                          Cause.NOT_FOUND)
+    if isinstance(result, Denied):
+        return Unresolved(_denied(result), Cause.ACCESS)
+    return Unresolved(f"network: {result.reason}" + (f" ({where})" if where else ""), Cause.NETWORK)
+
+
 class PyPIClient(JsonClient):
     def release(self, name: str, version: str) -> FetchResult:
         return self.get_json(f"{self.base_url}/{name}/{version}/json")
@@ -127,15 +137,8 @@ class PyPISource:
     def versions(self, names: Sequence[str]) -> dict[str, list[str] | Unresolved]:
         out: dict[str, list[str] | Unresolved] = {}
         for name, result in zip(names, self.client.map(self.client.project, names), strict=True):
-            if isinstance(result, Fetched):
-                out[name] = versions_from_project(result.data)
-            elif isinstance(result, NotFound):
-                out[name] = Unresolved(f"not found on {self.label} ({result.url} answered 404)",
-                                       Cause.NOT_FOUND)
-            elif isinstance(result, Denied):
-                out[name] = Unresolved(_denied(result), Cause.ACCESS)
-            else:
-                out[name] = Unresolved(f"network: {result.reason}", Cause.NETWORK)
+            out[name] = versions_from_project(result.data) if isinstance(result, Fetched) \
+                else failed(result, self.label)
         return out
 
     def _read_wheels(self, wheels: dict[Key, str]
@@ -188,11 +191,6 @@ class PyPISource:
                         "pypi", "licence file", redact(wheels[key]),
                         f"not read: {unread}; the metadata alone decides")))
                 out[key] = outcome
-            elif isinstance(result, NotFound):
-                out[key] = Unresolved(f"not found on {self.label} ({url} answered 404)",
-                                      Cause.NOT_FOUND)
-            elif isinstance(result, Denied):
-                out[key] = Unresolved(_denied(result), Cause.ACCESS)
             else:
-                out[key] = Unresolved(f"network: {result.reason} ({url})", Cause.NETWORK)
+                out[key] = failed(result, self.label, url)
         return out

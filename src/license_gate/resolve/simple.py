@@ -40,7 +40,7 @@ from license_gate.resolve.http import (
 )
 from license_gate.resolve.interface import Key, RawMetadata, same_version
 from license_gate.resolve.metadata import Splitter, needs_files, outcome_from_metadata
-from license_gate.resolve.pypi import _denied
+from license_gate.resolve.pypi import failed
 
 # PEP 691: JSON preferred, HTML accepted (an index that knows neither header sends HTML).
 ACCEPT = ("application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
@@ -280,14 +280,8 @@ class SimpleSource:
 
     def failure(self, name: str, result: NotFound | Denied | Failed | str) -> Unresolved:
         where = f"{self.client.label}/{normalized(name)}/"
-        if isinstance(result, NotFound):
-            return Unresolved(f"not found on the index {self.client.label} ({where} answered 404)",
-                              Cause.NOT_FOUND)
-        if isinstance(result, Denied):
-            return Unresolved(_denied(result), Cause.ACCESS)
-        if isinstance(result, Failed):
-            return Unresolved(f"network: {result.reason} ({where})", Cause.NETWORK)
-        return Unresolved(f"network: {result} ({where})", Cause.NETWORK)
+        return failed(Failed(result) if isinstance(result, str) else result,
+                      f"the index {self.client.label}", where)
 
     def lookup(self, keys: Sequence[Key]) -> dict[Key, Outcome]:
         # each task reads its project's page and then its metadata, so that no wave of
