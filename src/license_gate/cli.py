@@ -28,8 +28,10 @@ if TYPE_CHECKING:
         Project,
         Reference,
         Report,
+        ResolvedComponent,
     )
     from license_gate.policy import Policy
+    from license_gate.resolve.ecosystems import EcosystemResolver, Entry
     from license_gate.resolve.indexes import Indexes
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
@@ -367,23 +369,25 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
                   extracted: _Extracted) -> Report:
     """Resolve what was extracted and evaluate it: the part a baseline run repeats."""
     from license_gate.evaluate import evaluate
-    from license_gate.resolve import Resolver, ResolveSettings
     from license_gate.resolve.cache import default_cache_dir
-    from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
+    from license_gate.resolve.ecosystems import ENTRIES, RunSettings, entry_for, is_package
+    from license_gate.resolve.http import HttpSettings
+    from license_gate.resolve.pypi import pypi_url_from_env
 
     cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
     indexes, index_notes = _indexes(args, extracted.indexes, root)
-    settings = ResolveSettings(
+    settings = RunSettings(
         offline=args.offline,
-        pypi_url=args.pypi_url or pypi_url_from_env(),
         cache_dir=cache_dir,
         http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
+        pypi_url=args.pypi_url or pypi_url_from_env(),
         indexes=indexes.urls if indexes else (),
+        hf_token=os.environ.get("HF_TOKEN") or None,
     )
     references = extracted.references
-    packages, own_notes = _own_project([r for r in references if r.ecosystem == "pypi"],
+    packages, own_notes = _own_project([r for r in references if is_package(r.ecosystem)],
                                        extracted.projects, root)
-    ai_refs = _drop_local_paths([r for r in references if r.ecosystem != "pypi"], root)
+    ai_refs = _drop_local_paths([r for r in references if not is_package(r.ecosystem)], root)
     if policy.mentions == "ignore":
         from license_gate.model import Relation
 
@@ -391,21 +395,30 @@ def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
     weak = [r for r in ai_refs if r.weak]
     ai_refs = [r for r in ai_refs if not r.weak]
     confirm_offline = args.offline or args.no_confirm
-    resolver = Resolver(settings)
-    resolved = resolver.resolve(packages)
-    notes = list(policy.notes) + extracted.skipped + own_notes + index_notes + resolver.notes
-    if ai_refs or (weak and not confirm_offline):
-        from license_gate.resolve.ai import AIResolver, AISettings
-        from license_gate.resolve.huggingface import hf_endpoint_from_env
+    notes = list(policy.notes) + extracted.skipped + own_notes + index_notes
+    built: dict[str, EcosystemResolver] = {}
 
-        ai = AIResolver(AISettings(
-            offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
-            hf_token=os.environ.get("HF_TOKEN") or None, cache_dir=cache_dir, http=settings.http,
-        ))
-        if weak and not confirm_offline:
-            ai_refs += ai.confirm(weak)
-        resolved += ai.resolve(ai_refs)
-        notes += ai.notes
+    def resolver_of(entry: Entry) -> EcosystemResolver:
+        if entry.name not in built:  # one resolver a run, for all its ecosystems
+            built[entry.name] = entry.build(settings)
+        return built[entry.name]
+
+    if weak and not confirm_offline:
+        from license_gate.resolve.ai import AIResolver
+
+        # bare id-shaped strings: only the Hub can say which are models
+        hub = resolver_of(entry_for("huggingface"))
+        assert isinstance(hub, AIResolver)
+        ai_refs += hub.confirm(weak)
+    groups: dict[str, list[Reference]] = {}
+    for ref in [*packages, *ai_refs]:
+        groups.setdefault(entry_for(ref.ecosystem).name, []).append(ref)
+    resolved: list[ResolvedComponent] = []
+    for entry in ENTRIES:  # in the entries' order: packages, then models
+        if entry.name in groups:
+            resolved += resolver_of(entry).resolve(groups[entry.name])
+    for resolver in built.values():
+        notes += [n for n in resolver.notes if n not in notes]
     if weak and confirm_offline:
         count = len({(r.kind, r.name) for r in weak})
         why = "offline" if args.offline else "--no-confirm"

@@ -424,7 +424,9 @@ _PACKAGE_ACCESS_HINT = ("the package index refused access: check the credentials
 
 
 def _unknown_hint(result: ResolvedComponent, cause: Cause) -> str:
-    if cause is Cause.ACCESS and result.component.ecosystem == "pypi":
+    from license_gate.resolve.ecosystems import is_package
+
+    if cause is Cause.ACCESS and is_package(result.component.ecosystem):
         return _PACKAGE_ACCESS_HINT
     return _UNKNOWN_HINTS[cause]
 
