@@ -224,22 +224,9 @@ class Resolver:
         return self._indexes
 
     def _namespaces(self) -> list[str]:
-        """Where the cache keeps each index's answers, in the order they are asked."""
-        if not self.settings.indexes:
-            return ["pypi"] + ([f"pypi@{redact(u)}" for u in self._pypi_simple()])
-        out: list[str] = []
-        for url in self.settings.indexes:
-            from license_gate.resolve.indexes import is_pypi
-
-            if is_pypi(url):
-                out.append("pypi")
-            out.append(f"pypi@{redact(url.rstrip('/'))}")
-        return out
-
-    def _pypi_simple(self) -> list[str]:
-        from license_gate.resolve.indexes import PYPI_SIMPLE
-
-        return [PYPI_SIMPLE] if self.settings.pypi_url == DEFAULT_PYPI_URL else []
+        """Where the cache keeps each index's answers, in the order they are asked
+        (building the sources sends nothing)."""
+        return list(dict.fromkeys(index.namespace for index in self.indexes))
 
     @property
     def _project_namespace(self) -> str:

@@ -32,7 +32,6 @@ from license_gate.resolve.http import (
     Blob,
     Denied,
     Failed,
-    HttpSettings,
     JsonClient,
     NotFound,
     Page,
@@ -289,7 +288,7 @@ class SimpleSource:
         return dict(zip(keys, self.client.map(lambda key: self._one(key, self.page(key[0])), keys),
                         strict=True))
 
-    def _one(self, key: Key, page: list[IndexFile] | NotFound | Denied | Failed | str) -> Any:
+    def _one(self, key: Key, page: list[IndexFile] | NotFound | Denied | Failed | str) -> Outcome:
         name, version = key
         if not isinstance(page, list):
             return self.failure(name, page)
@@ -397,4 +396,3 @@ def raw_from_text(text: str) -> RawMetadata:
                        tuple(headers.get("classifier", ())))
 
 
-__all__ = ["HttpSettings", "SimpleClient", "SimpleSource", "parse_html_page", "parse_json_page"]
