@@ -82,6 +82,25 @@ def test_output_file(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: 
     assert "report written to" in result.out
 
 
+def test_reports_get_the_mode_any_new_file_gets(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Written atomically (a temporary file renamed), yet 0644 under umask 022, not the
+    temporary file's 0600; a report written over keeps the mode it had."""
+    import os
+    import stat
+
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\n"})
+    out = tmp_path / "lg.json"
+    old = os.umask(0o022)
+    try:
+        assert run_cli("check", str(tmp_path), "--format", "json", "--output", str(out)).code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o640)
+        assert run_cli("check", str(tmp_path), "--format", "json", "--output", str(out)).code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
 def test_malformed_file_is_reported_and_others_still_checked(tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
     repo(tmp_path, {
         "requirements.txt": "alpha-lib==1.0\n",
@@ -266,3 +285,23 @@ def test_bad_ai_inputs_are_reported_and_the_rest_checked(tmp_path: Path, pypi: F
     ids = {c["id"] for c in report["components"]}
     assert "pkg:pypi/alpha-lib@1.0" in ids
     assert not any("local-ckpt" in i for i in ids)  # a path in the repository is not a Hub id
+
+
+@pytest.mark.parametrize(("flag", "value", "said"), [
+    ("--jobs", "0", "argument --jobs: must be at least 1, got 0"),
+    ("--retries", "-1", "argument --retries: must be at least 0, got -1"),
+    ("--timeout", "0", "argument --timeout: must be more than 0 seconds, got 0"),
+    ("--timeout", "nan", "argument --timeout: must be more than 0 seconds, got nan"),
+    ("--jobs", "many", "argument --jobs: 'many' is not a whole number"),
+])
+def test_each_bad_flag_gets_its_own_message(tmp_path: Path, run_cli, flag: str, value: str,  # type: ignore[no-untyped-def]
+                                            said: str) -> None:
+    result = run_cli("check", str(tmp_path), "--offline", flag, value)
+    assert result.code == 2 and said in result.err
+
+
+def test_explain_of_a_bare_name_suggests_the_package_url(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("explain", "requests==2.32.5", "--offline")
+    assert result.code == 2
+    assert "license-gate explain pkg:pypi/requests@2.32.5" in result.err
+    assert "<owner>/requests" in result.err

@@ -11,7 +11,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +39,31 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 _HOSTED = ("openai", "anthropic", "google", "bedrock", "cohere", "mistral")
 # Kept here rather than imported so that --help and a run with nothing to do stay light.
 FORMATS = ("text", "json", "markdown", "github", "sarif", "cyclonedx")
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds above zero; argparse names the flag in its error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+    return value
+
+
+def _count(least: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+
+    parse.__name__ = f"at least {least}"  # what argparse calls the type in its messages
+    return parse
 
 
 def _index_options(parser: argparse.ArgumentParser) -> None:
@@ -115,11 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not ask the Hub whether id-shaped strings without model context "
                        "are models; they are only counted, as offline (also "
                        "LICENSE_GATE_NO_CONFIRM=1)")
-    check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    check.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS",
                        help="per-request network timeout (default: 10)")
-    check.add_argument("--retries", type=int, default=3, metavar="N",
+    check.add_argument("--retries", type=_count(0), default=3, metavar="N",
                        help="retries for timeouts, 429 and 5xx responses (default: 3)")
-    check.add_argument("--jobs", type=int, default=16, metavar="N",
+    check.add_argument("--jobs", type=_count(1), default=16, metavar="N",
                        help="concurrent registry requests (default: 16)")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text output: list only components with problems")
@@ -143,8 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "cache directory)")
     _index_options(explain)
     explain.add_argument("--pypi-url", metavar="URL", help="a PyPI JSON API base to ask instead")
-    explain.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
-    explain.add_argument("--retries", type=int, default=3, metavar="N")
+    explain.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS")
+    explain.add_argument("--retries", type=_count(0), default=3, metavar="N")
     explain.add_argument("--format", choices=("text", "json"), default="text",
                          help="json: the component with the same fields as in check's JSON report, "
                          "its findings, and the licence facts")
@@ -332,6 +357,15 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp makes the file 0600; a report is an ordinary file, so it gets the mode
+        # any new file would (0644 under umask 022), or the mode of the one it replaces
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -465,10 +499,6 @@ def run_check(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     root = Path(paths[0]) if len(paths) == 1 and os.path.isdir(paths[0]) else Path.cwd()
     root = root.resolve()
-    if args.timeout <= 0 or args.retries < 0 or args.jobs < 1:
-        print("license-gate: --timeout must be > 0, --retries >= 0 and --jobs >= 1", file=sys.stderr)
-        return EXIT_USAGE
-
     policy_file = args.policy or find_policy_file(root)
     targets = _output_targets(args.format or ["text"], args.output or [])
     if isinstance(targets, str):
@@ -636,6 +666,12 @@ def run_explain(args: argparse.Namespace) -> int:
             why = f" ({mapped.note})" if mapped.note else ""
             print(f"license-gate: {subject!r} is not a known licence id, Hub licence slug or link, "
                   f"Hub id, Ollama name or package URL{why}", file=sys.stderr)
+            if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(==[^\s]+)?", subject):
+                name, _, version = subject.partition("==")
+                purl = f"pkg:pypi/{name}" + (f"@{version}" if version else "")
+                print(f"  for the Python package, write: license-gate explain {purl}\n"
+                      f"  for a Hub repository, write its full id: license-gate explain "
+                      f"<owner>/{name}", file=sys.stderr)
             return EXIT_USAGE
         symbols = terms.symbols(mapped.expression)
         reading = f"licence, read as {mapped.how}" + (f" (source: {mapped.source})"
