@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from license_gate import __version__
@@ -47,6 +47,8 @@ class HttpSettings:
     retries: int = 3
     backoff: float = 0.5
     jobs: int = 16
+    # shared state, not a setting: the run's per-host circuit breakers
+    breakers: Breakers = field(default_factory=lambda: Breakers(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -111,27 +113,53 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class _Breaker:
-    """Stops hammering a registry that is not there: after ``limit`` connection-level
-    failures with no success in between, further requests fail at once."""
+    """Stops hammering a host that is not there. A refused connection, an unknown host,
+    no route or a timeout says so plainly once two different URLs of the host meet it
+    with no success in between (one slow URL is that URL's trouble, not the host's).
+    Other connection-level failures (a reset, a broken TLS handshake) may be passing, and
+    take ``limit``. An open circuit fails every further request at once."""
 
-    def __init__(self, limit: int = 6) -> None:
+    def __init__(self, limit: int = 6, decisive_limit: int = 2) -> None:
         self.limit = limit
+        self.decisive_limit = decisive_limit
         self.failures = 0
+        self.decisive: set[str] = set()
         self.last = ""
         self.lock = threading.Lock()
 
     def open(self) -> bool:
         with self.lock:
-            return self.failures >= self.limit
+            return self.failures >= self.limit or len(self.decisive) >= self.decisive_limit
 
-    def fail(self, reason: str) -> None:
+    def fail(self, reason: str, decisive_url: str | None = None) -> None:
         with self.lock:
             self.failures += 1
+            if decisive_url is not None:
+                self.decisive.add(decisive_url)
             self.last = reason
 
     def succeed(self) -> None:
         with self.lock:
             self.failures = 0
+            self.decisive.clear()
+
+
+class Breakers:
+    """The circuit breakers of one run, one per host, shared by every client built with
+    the same HttpSettings: the Hub client and the index clients of a run see the same
+    dead host as dead."""
+
+    def __init__(self) -> None:
+        self._by_host: dict[str, _Breaker] = {}
+        self._lock = threading.Lock()
+
+    def for_url(self, url: str) -> _Breaker:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.hostname}:{parts.port or ''}"
+        with self._lock:
+            return self._by_host.setdefault(key, _Breaker())
 
 
 class JsonClient:
@@ -145,7 +173,6 @@ class JsonClient:
         self.base_url = base_url.rstrip("/")
         self.settings = settings or HttpSettings()
         self._sleep = sleep
-        self._breaker = _Breaker()
         self._local = threading.local()
         self.requests_made = 0
         # Sent with every request; requests drops Authorization itself when a redirect
@@ -231,10 +258,11 @@ class JsonClient:
         import requests
 
         settings = self.settings
+        breaker = settings.breakers.for_url(url)
         reason = "no attempt made"
         for attempt in range(settings.retries + 1):
-            if self._breaker.open():
-                return Failed(f"registry unreachable ({self._breaker.last}); not retried")
+            if breaker.open():
+                return Failed(f"{breaker.last}; not retried")
             wait = settings.backoff * (2 ** attempt)
             try:
                 self.requests_made += 1
@@ -246,16 +274,16 @@ class JsonClient:
                 finally:
                     response.close()
             except (requests.Timeout, _Deadline):
-                reason = f"timed out after {settings.timeout:g}s"
-                self._breaker.fail(reason)
+                reason = f"{_host(url)} timed out after {settings.timeout:g}s"
+                breaker.fail(reason, url)
             except requests.ConnectionError as exc:
-                reason = f"connection failed ({_short(exc)})"
-                self._breaker.fail(reason)
+                reason, decisive = _connection_failure(exc, url)
+                breaker.fail(reason, url if decisive else None)
             except (requests.RequestException, OSError) as exc:
-                reason = f"request failed ({_short(exc)})"
-                self._breaker.fail(reason)
+                reason = f"request to {_host(url)} failed ({_short(exc)})"
+                breaker.fail(reason)
             else:
-                self._breaker.succeed()
+                breaker.succeed()
                 if status == 404:
                     return NotFound(redact(url))
                 if status in (401, 403):
@@ -273,6 +301,8 @@ class JsonClient:
                     if not isinstance(answer, str):
                         return answer
                     reason = answer
+            if breaker.open():
+                return Failed(reason)  # the host is down: no backoff, no further attempt
             if attempt < settings.retries:
                 self._sleep(wait)
         return Failed(f"{reason} after {settings.retries + 1} attempts")
@@ -302,6 +332,36 @@ def _read_bounded(response: Any, deadline: float, limit: int = MAX_BODY_BYTES) -
                 break
             raise _Deadline()
     return b"".join(chunks)
+
+
+def _host(url: str) -> str:
+    """The host and port a URL names, without credentials."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+
+
+# What the operating system says, as urllib3 wraps it, for the failures that mean the
+# host is not there now (rather than a connection that broke).
+_REFUSED = ("Connection refused", "ConnectionRefusedError", "actively refused")
+_NO_HOST = ("Name or service not known", "nodename nor servname", "getaddrinfo failed",
+            "Temporary failure in name resolution", "NameResolutionError", "No address associated")
+_NO_ROUTE = ("No route to host", "Network is unreachable", "Host is unreachable")
+
+
+def _connection_failure(exc: BaseException, url: str) -> tuple[str, bool]:
+    """(a short reason naming the host, whether it says the host is not there). The
+    adapter's own text is long and quotes the URL of whichever request failed first."""
+    text = repr(exc)
+    host = _host(url)
+    if any(s in text for s in _REFUSED):
+        return f"connection refused by {host}", True
+    if any(s in text for s in _NO_HOST):
+        return f"host {host.split(':')[0]} not found (DNS)", True
+    if any(s in text for s in _NO_ROUTE):
+        return f"no route to {host}", True
+    return f"connection to {host} failed ({_short(exc)})", False
 
 
 def _short(exc: BaseException) -> str:

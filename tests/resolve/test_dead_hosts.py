@@ -1,0 +1,108 @@
+"""A host that is not there costs a run one round of requests, not retries and backoff
+for every package: the circuit opens for that host, and each package says why, once,
+in a line that names its own host and not another package's URL."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from license_gate.model import Cause, Place, Reference, Unresolved
+from license_gate.resolve import Resolver, ResolveSettings
+from license_gate.resolve.http import HttpSettings, _connection_failure
+
+REFS = [Reference("pypi", f"pkg-{i}", Place("requirements.txt", i + 1), version="1.0")
+        for i in range(5)]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])  # closed again on leaving: connections are refused
+
+
+@pytest.fixture
+def silent() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A host that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield int(server.getsockname()[1]), accepted
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        server.close()
+
+
+def _resolver(tmp_path: Path, port: int, timeout: float = 5.0) -> Resolver:
+    return Resolver(ResolveSettings(
+        pypi_url=f"http://127.0.0.1:{port}/pypi", cache_dir=tmp_path / "cache", search_path=[],
+        http=HttpSettings(timeout=timeout, retries=3, backoff=5.0)))
+
+
+def test_a_refused_host_is_asked_once_per_package_and_never_retried(tmp_path: Path) -> None:
+    port = _closed_port()
+    resolver = _resolver(tmp_path, port)
+    got = {r.component.name: r.outcome for r in resolver.resolve(REFS)}
+    assert resolver.client.requests_made <= len(REFS)  # no retry, so no 5 s backoff either
+    for name, outcome in got.items():
+        assert isinstance(outcome, Unresolved) and outcome.cause is Cause.NETWORK
+        assert f"connection refused by 127.0.0.1:{port}" in outcome.reason
+        assert f"/{name}/" in outcome.reason and "HTTPConnectionPool" not in outcome.reason
+
+
+def test_a_host_that_never_answers_costs_one_timeout(
+        tmp_path: Path, silent: tuple[int, list[socket.socket]]) -> None:
+    port, accepted = silent
+    resolver = _resolver(tmp_path, port, timeout=0.5)
+    got = {r.component.name: r.outcome for r in resolver.resolve(REFS)}
+    # one connection per package, all in the first wave: nothing is retried after it
+    assert len(accepted) <= len(REFS) and resolver.client.requests_made <= len(REFS)
+    for outcome in got.values():
+        assert isinstance(outcome, Unresolved) and "timed out after 0.5s" in outcome.reason
+
+
+def test_one_slow_url_does_not_close_its_host() -> None:
+    from license_gate.resolve.http import _Breaker
+
+    breaker = _Breaker()
+    for _ in range(3):
+        breaker.fail("slow", "http://h/a")
+    assert not breaker.open()
+    breaker.fail("slow", "http://h/b")
+    assert breaker.open()
+
+
+@pytest.mark.parametrize(("text", "said", "decisive"), [
+    ("NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')",
+     "connection refused by idx.example:8080", True),
+    ("NameResolutionError(\"Failed to resolve 'idx.example' ([Errno -2] Name or service not known)\")",
+     "host idx.example not found (DNS)", True),
+    ("NewConnectionError('[Errno 113] No route to host')", "no route to idx.example:8080", True),
+    ("ProtocolError('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))",
+     "connection to idx.example:8080 failed", False),
+])
+def test_connection_failures_are_named_by_what_the_system_said(text: str, said: str,
+                                                               decisive: bool) -> None:
+    reason, is_decisive = _connection_failure(Exception(text), "http://u:p@idx.example:8080/simple/x/")
+    assert reason.startswith(said) and is_decisive is decisive and "u:p" not in reason
