@@ -259,9 +259,22 @@ _TEMPLATE_MARKS = re.compile(r"\{\{|\{%")
 _NO_TEMPLATES = frozenset({"python", "notebook", "javascript"})
 
 
+def _read_bounded(path: Path) -> bytes | None:
+    """A listed regular file's bytes, or None past the bound: discovery checked its size,
+    but a file can grow (or be swapped) before it is read, and a read never exceeds it."""
+    from license_gate.discover import MAX_FILE_BYTES
+
+    # O_NONBLOCK: had a FIFO replaced the file since it was listed, opening cannot hang
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return None if len(data) > MAX_FILE_BYTES else data
+
+
 def _extract_all(found: Discovery, root: Path) -> _Extracted:
     """Run every input through its extractor; a file that cannot hold a reference (no
     trigger in its bytes, or binary under a source name) is not decoded or parsed."""
+    from license_gate.discover import MAX_FILE_BYTES
     from license_gate.extract import (
         BINARY_FORMATS,
         DEPENDENCY_FORMATS,
@@ -280,7 +293,12 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
             out.errors.extend(result.errors)
             continue
         try:
-            raw = item.path.read_bytes()
+            raw = _read_bounded(item.path)
+            if raw is None:
+                out.errors.append(ParseError(Place(item.display),
+                                             f"grew above the {MAX_FILE_BYTES}-byte bound since "
+                                             "it was listed; not read"))
+                continue
             if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
                 # A binary file under a source or config name cannot hold a reference.
                 out.skipped.append(f"skipped {item.display}: not text")
@@ -517,6 +535,8 @@ def run_check(args: argparse.Namespace) -> int:
     if nothing_to_do and policy is None and plain:
         # With nothing to check, the built-in profile need not even be read (it is tested).
         print("license-gate: no dependency files or model references to check")
+        for why in extracted.skipped:
+            print(f"note: {why}")
         return EXIT_OK
     if policy is None:
         policy = _load_policy(args, root)
@@ -524,6 +544,8 @@ def run_check(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     if nothing_to_do and plain:
         print("license-gate: no dependency files or model references to check")
+        for why in extracted.skipped:
+            print(f"note: {why}")
         return EXIT_OK
 
     baseline_commit = None

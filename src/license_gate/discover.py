@@ -59,11 +59,12 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
+    """Whether a path, its links followed, stays in the tree. os.path.realpath, not
+    Path.resolve: on Python before 3.13 the latter raises RuntimeError on a symlink loop,
+    which the caller then meets as ELOOP from os.stat and reports."""
+    real = Path(os.path.realpath(path))
+    top = Path(os.path.realpath(root))
+    return real == top or top in real.parents
 
 
 def _git_files(directory: Path) -> list[str] | None:
@@ -163,13 +164,25 @@ def discover(paths: Sequence[str], root: Path, exclude: Sequence[str] = ()) -> D
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
                 if not _inside(path, root):
-                    problems.append(ParseError(Place(display),
-                                               "symlink points outside the repository; not read"))
+                    skipped.append(f"{display}: a symlink out of the repository; not read")
                     return
                 info = os.stat(path)
         except OSError as exc:
+            # a symlink loop (ELOOP) or a file gone since it was listed
             if explicit:
                 problems.append(ParseError(Place(display), f"cannot read: {exc.strerror}"))
+            else:
+                skipped.append(f"{display}: {exc.strerror}; not read")
+            return
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO would block the run for ever, a device never end: never opened
+            what = ("a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket"
+                    if stat.S_ISSOCK(info.st_mode) else "a device"
+                    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a file")
+            if explicit:
+                problems.append(ParseError(Place(display), f"{what}, not a regular file; not read"))
+            else:
+                skipped.append(f"{display}: {what}, not a regular file; not read")
             return
         size = info.st_size
         # Binary model files are read only up to their bounded header, whatever their size.
@@ -202,7 +215,7 @@ def discover(paths: Sequence[str], root: Path, exclude: Sequence[str] = ()) -> D
                                    and rel not in triggered):
                     continue
                 consider(Path(base, rel), fmt, explicit=False, display=prefix + rel)
-        elif path.exists() or path.is_symlink():
+        elif os.path.lexists(path):
             # A file named on the command line is read even if its name is unusual:
             # anything we cannot place is taken to be a requirements file.
             consider(path, format_of(path.name) or "requirements", explicit=True)
