@@ -66,3 +66,37 @@ def test_memory_stays_bounded_under_a_300_mb_address_space_limit(tmp_path: Path)
     assert run.returncode == 1, run.stderr[-2000:]
     assert "MemoryError" not in run.stderr and "Traceback" not in run.stderr
     assert "above the 20971520-byte bound; not read" in run.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_requirements_in_the_encodings_pip_reads(tmp_path: Path, encoding: str) -> None:
+    text = "# généré\npip==23.2.1\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # the big-endian mark, as Windows tools write it
+    (tmp_path / "requirements.txt").write_bytes(data)
+    run = _check(str(tmp_path), "--format", "json")
+    import json
+
+    report = json.loads(run.stdout)
+    assert [(c["name"], c["version"]) for c in report["components"]] == [("pip", "23.2.1")]
+
+
+def test_text_in_another_encoding_is_a_clear_error_and_the_rest_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_bytes("# généré\npip==23.2.1\n".encode("latin-1"))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "requirements.txt").write_text("pip==23.2.1\n")
+    run = _check(str(tmp_path))
+    assert "requirements.txt: error [parse-error] not UTF-8 text, nor UTF-16 or UTF-32" in run.stdout
+    assert "sub/requirements.txt:1" in run.stdout
+
+
+def test_an_include_that_loops_or_is_a_pipe_is_reported_not_followed(tmp_path: Path) -> None:
+    os.symlink("b.txt", tmp_path / "a.txt")
+    os.symlink("a.txt", tmp_path / "b.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "requirements.txt").write_text("-r a.txt\n-r pipe.txt\npip==23.2.1\n")
+    run = _check(str(tmp_path))
+    assert "Traceback" not in run.stderr, run.stderr
+    assert "cannot read included file 'a.txt'" in run.stdout
+    assert "cannot read included file 'pipe.txt': not a regular file" in run.stdout

@@ -180,18 +180,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
-    """Read an included file; refuse anything outside the repository or too large."""
+    """Read an included file; refuse anything outside the repository, too large or not
+    a regular file."""
+    import stat
+
     from license_gate.discover import MAX_FILE_BYTES
 
-    path = (base / target).resolve()
+    # realpath, not Path.resolve, which raises RuntimeError on a symlink loop before 3.13
+    path = Path(os.path.realpath(base / target))
     try:
         display = path.relative_to(root).as_posix()
     except ValueError:
         raise ValueError("outside the repository") from None
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ValueError(f"{size} bytes, above the {MAX_FILE_BYTES}-byte bound")
-    return display, path.read_text("utf-8", errors="replace")
+    info = path.stat()  # OSError (ELOOP, ENOENT) is the caller's "cannot read"
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ValueError(f"{info.st_size} bytes, above the {MAX_FILE_BYTES}-byte bound")
+    raw = _read_bounded(path)
+    if raw is None:
+        raise ValueError(f"above the {MAX_FILE_BYTES}-byte bound")
+    return display, _as_utf8(raw).decode("utf-8", errors="replace")
+
+
+# Byte-order marks, longest first (a UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig"))
+
+
+def _as_utf8(raw: bytes) -> bytes:
+    """The bytes as UTF-8, as pip reads a requirements file: a byte-order mark says
+    UTF-8, UTF-16 or UTF-32 (Windows editors save UTF-16 with one); without one, the
+    text must be UTF-8. Raises UnicodeDecodeError for text that is not what it says."""
+    for mark, codec in _BOMS:
+        if raw.startswith(mark):
+            return raw.decode(codec).encode("utf-8")
+    return raw
 
 
 def _drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
@@ -299,6 +323,7 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
                                              f"grew above the {MAX_FILE_BYTES}-byte bound since "
                                              "it was listed; not read"))
                 continue
+            raw = _as_utf8(raw)
             if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
                 # A binary file under a source or config name cannot hold a reference.
                 out.skipped.append(f"skipped {item.display}: not text")
@@ -318,7 +343,9 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             if item.format in DEPENDENCY_FORMATS:
-                out.errors.append(ParseError(Place(item.display), "not UTF-8 text"))
+                out.errors.append(ParseError(Place(item.display),
+                                             "not UTF-8 text, nor UTF-16 or UTF-32 with a "
+                                             "byte-order mark (what pip reads)"))
             else:
                 out.skipped.append(f"skipped {item.display}: not text")
             continue
