@@ -323,7 +323,9 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
                                              f"grew above the {MAX_FILE_BYTES}-byte bound since "
                                              "it was listed; not read"))
                 continue
-            raw = _as_utf8(raw)
+            if item.format in DEPENDENCY_FORMATS:
+                # pip's encodings for pip's files; elsewhere FF FE may just start a blob
+                raw = _as_utf8(raw)
             if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
                 # A binary file under a source or config name cannot hold a reference.
                 out.skipped.append(f"skipped {item.display}: not text")
