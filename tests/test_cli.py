@@ -305,3 +305,23 @@ def test_explain_of_a_bare_name_suggests_the_package_url(run_cli) -> None:  # ty
     assert result.code == 2
     assert "license-gate explain pkg:pypi/requests@2.32.5" in result.err
     assert "<owner>/requests" in result.err
+
+
+def test_written_exceptions_are_a_policy_that_lets_today_pass_until_they_expire(
+        tmp_path: Path, pypi: FakePyPI, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    import yaml
+
+    repo(tmp_path, {"requirements.txt": "alpha-lib==1.0\ngamma-lib==3.0\nmissing-lib==9\n"})
+    written = tmp_path / "review" / "exceptions.yaml"
+    first = run_cli("check", str(tmp_path), "--write-exceptions", str(written))
+    assert first.code == 1 and "exceptions to review written to" in first.err
+    entries = yaml.safe_load(written.read_text())["exceptions"]
+    assert {(e["component"], e["versions"], e.get("license")) for e in entries} == {
+        ("pkg:pypi/gamma-lib", "==3.0", "BUSL-1.1"), ("pkg:pypi/missing-lib", "==9", None)}
+    assert all(e["reason"] == "TODO" for e in entries)
+    assert {e["expires"] for e in entries} == {dt.date.today() + dt.timedelta(days=90)}
+    (tmp_path / ".license-gate.yaml").write_text(written.read_text())
+    second = run_cli("check", str(tmp_path))
+    assert second.code == 0, second.out

@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="text output: list only components with problems")
     # The Action checks a subdirectory but annotates paths relative to the workspace.
     check.add_argument("--path-prefix", metavar="DIR", default="", help=argparse.SUPPRESS)
+    check.add_argument("--write-exceptions", type=Path, metavar="FILE",
+                       help="also write today's failing and warned components as policy "
+                       "exceptions to review (reason: TODO, expiring in 90 days) to FILE")
     check.add_argument("--baseline", metavar="GIT_REF",
                        help="report and fail only on findings that are new since GIT_REF (for "
                        "pull requests: the base branch); the baseline's files are read with git, "
@@ -608,6 +611,17 @@ def run_check(args: argparse.Namespace) -> int:
         report = only_new(report, base_report, args.baseline)
     if args.path_prefix.strip("./"):
         report = _prefixed(report, args.path_prefix.strip("/"))
+    if args.write_exceptions is not None:
+        from license_gate.report.exceptions import format_exceptions
+
+        try:
+            _write_atomically(args.write_exceptions, format_exceptions(report))
+        except OSError as exc:
+            print(f"license-gate: cannot write {args.write_exceptions}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        print(f"license-gate: exceptions to review written to {args.write_exceptions}",
+              file=sys.stderr)
 
     from license_gate.report import formatter
 

@@ -1,0 +1,60 @@
+"""Today's findings as policy exceptions to review: the one step that lets a repository
+with existing findings adopt the gate without turning it off.
+
+Each component that fails or warns becomes one ``exceptions:`` entry, pinned to its
+version and to the licence it carries (none for an unknown one: a comment says to pin it
+once known), with ``reason: TODO`` and an expiry 90 days out, so that nothing passes
+for ever unreviewed. The output is YAML a policy file takes as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from license_gate.model import Report, Resolution, Severity
+
+REVIEW_DAYS = 90
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a YAML string, whatever it holds
+
+
+def format_exceptions(report: Report, today: dt.date | None = None) -> str:
+    expires = ((today or dt.date.today()) + dt.timedelta(days=REVIEW_DAYS)).isoformat()
+    failing = {f.component: f for f in report.findings
+               if f.component and f.severity in (Severity.ERROR, Severity.WARNING)}
+    lines = [
+        "# Exceptions for the findings license-gate reported on "
+        f"{(today or dt.date.today()).isoformat()}.",
+        "# Review each: write its reason, pin the licence where it is unknown, then merge",
+        "# these entries into your policy's exceptions (or use this file as the policy:",
+        f"# it is one). Each expires in {REVIEW_DAYS} days.",
+        "version: 1",
+        "exceptions:",
+    ]
+    seen: set[tuple[str, str | None]] = set()
+    for result in report.components:
+        component = result.component
+        if component.purl not in failing:
+            continue
+        key = (component.unversioned_purl, component.version)
+        if key in seen:
+            continue
+        seen.add(key)
+        finding = failing[component.purl]
+        lines.append(f"  # {finding.rule}: {finding.message.splitlines()[0][:200]}")
+        lines.append(f"  - component: {_quoted(component.unversioned_purl)}")
+        if component.version and component.kind.value == "package":
+            lines.append(f"    versions: {_quoted('==' + component.version)}")
+        outcome = result.resolved.outcome
+        if isinstance(outcome, Resolution):
+            lines.append(f"    license: {_quoted(outcome.expression)}")
+        else:
+            lines.append("    # license: unknown today; pin the licence you find here")
+        lines.append('    reason: "TODO"')
+        lines.append(f"    expires: {expires}")
+    if lines[-1] == "exceptions:":
+        lines[-1] = "exceptions: []"
+    return "\n".join(lines) + "\n"
