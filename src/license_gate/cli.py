@@ -373,6 +373,7 @@ def _extract_all(found: Discovery, root: Path) -> _Extracted:
         out.claims.extend(result.claims)
         out.indexes.extend(result.indexes)
         out.projects.extend(result.projects)
+        out.skipped.extend(result.notes)
     if any(i.format == "modelfile" for i in found.inputs):
         from license_gate.extract.modelfile import link_local
 

@@ -157,6 +157,7 @@ class ExtractResult:
     claims: tuple[Claim, ...] = ()
     indexes: tuple[IndexOption, ...] = ()
     projects: tuple[Project, ...] = ()
+    notes: tuple[str, ...] = ()  # how a file was read, when that is worth a line
 
 
 def purl_for(ecosystem: str, name: str, version: str | None) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -698,8 +699,17 @@ def scan_source(text: str, path: str, line_map: list[int] | None = None,
                                                 "Python source nested too deeply to parse"),))
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
+        newer = isinstance(exc, SyntaxError) and _newer_syntax(text, line)
         if line is not None and line_map is not None:
             line = (line_map[line - 1] or None) if 0 < line <= len(line_map) else None
+        if newer:
+            found = _scan_tokens(text, path, line_map, relation,
+                                 "ollama" in text.lower() if ollama is None else ollama)
+            if found is not None:
+                return ExtractResult(tuple(found), notes=(
+                    f"{path}: Python syntax newer than this interpreter "
+                    f"({sys.version_info.major}.{sys.version_info.minor}) at line {line}; "
+                    "read token by token, so calls and assignments still give context",))
         message = getattr(exc, "msg", None) or str(exc)
         return ExtractResult(errors=(ParseError(Place(path, line), f"Python syntax error: {message}"),))
     file_ollama = "ollama" in text.lower() if ollama is None else ollama
@@ -714,6 +724,63 @@ def scan_source(text: str, path: str, line_map: list[int] | None = None,
     if "#" in text:
         refs = refs + scan_comments(text, path, line_map, scanner.ollama)
     return ExtractResult(tuple(refs))
+
+
+# Grammar newer than the oldest Python this tool runs on (3.10): the ``type`` statement
+# and PEP 695 type parameters (3.12), ``except*`` (3.11), PEP 758's unparenthesised
+# ``except A, B:`` (3.14). A file that fails to parse on such a line is valid Python for a
+# newer interpreter, not a broken file.
+_NEWER = re.compile(r"^\s*(type\s+\w+\s*(\[[^\]]*\])?\s*=|(async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\["
+                    r"|except\s*\*|except\s+\w[\w.]*\s*,)")
+
+
+def _newer_syntax(text: str, line: int | None) -> bool:
+    if line is None:
+        return False
+    lines = text.split("\n")
+    return 0 < line <= len(lines) and bool(_NEWER.match(lines[line - 1]))
+
+
+def _scan_tokens(text: str, path: str, line_map: list[int] | None, relation: Relation,
+                 ollama: bool) -> list[Reference] | None:
+    """The string literals of source ``ast`` cannot parse, with the context tokens give:
+    the call a literal is passed to (the name before the open parenthesis it sits in),
+    the keyword or name it is bound to (the name before ``=``). None when the text does
+    not even tokenize."""
+    import io
+    import tokenize
+
+    scanner = _Scanner(path, line_map, relation, ollama, None)
+    calls: list[str] = []  # the callee of each open bracket, "" for a plain bracket
+    previous: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind, value = token.type, token.string
+            if kind in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            if kind == tokenize.OP and value in "([{":
+                callee = previous[-1].string if value == "(" and previous and \
+                    previous[-1].type == tokenize.NAME else ""
+                calls.append(callee)
+            elif kind == tokenize.OP and value in ")]}":
+                if calls:
+                    calls.pop()
+            elif kind == tokenize.STRING and value[:1] in "\"'rRuU":
+                try:
+                    literal = ast.literal_eval(value)
+                except (ValueError, SyntaxError, MemoryError, RecursionError):
+                    literal = None
+                if isinstance(literal, str) and literal:
+                    bound = previous[-2].string if len(previous) >= 2 and \
+                        previous[-1].string == "=" and previous[-2].type == tokenize.NAME else ""
+                    call = next((c for c in reversed(calls) if c), "")
+                    node = ast.Constant(literal)
+                    node.lineno = token.start[0]
+                    scanner.literal(node, scanner.context(name=bound, call=call))
+            previous = [*previous, token][-3:]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return scanner.refs
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
