@@ -4,9 +4,12 @@ message`` (the shape editors and pre-commit users expect); then the verdict."""
 
 from __future__ import annotations
 
+import re
+
 from license_gate import __version__
 from license_gate.model import (
     ComponentResult,
+    Finding,
     Relation,
     Report,
     Resolution,
@@ -76,6 +79,50 @@ def _line(result: ComponentResult, detailed: bool) -> list[str]:
     return lines
 
 
+# From this many unknowns with one cause, they are one problem with a count: a first
+# offline run on a real project has hundreds, each with the same fix.
+COLLAPSE = 4
+_SNIPPET = "; once you know it: "
+
+
+# What differs between unknowns of one cause: the URL a reason quotes
+# ("(http://.../x/1.0/json)") and whether that request was the one that gave up.
+_QUOTED_URL = re.compile(r"\s*\([^()]*://[^()]*\)|; not retried| after \d+ attempts")
+
+
+def _cause(finding: Finding) -> tuple[str, str, str] | None:
+    """(severity, reason, fix) shared by unknowns of one cause, without the component."""
+    if finding.rule != "license-unknown" or not finding.component or not finding.hint:
+        return None
+    reason = _QUOTED_URL.sub("", finding.message.removeprefix("licence unknown: "))
+    return finding.severity.value, reason, finding.hint.split(_SNIPPET, 1)[0]
+
+
+def _same_cause(problems: list[Finding]) -> dict[int, list[Finding]]:
+    """Unknowns grouped by cause, for groups of COLLAPSE or more; keyed by finding id."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in problems:
+        cause = _cause(f)
+        if cause is not None:
+            groups.setdefault(cause, []).append(f)
+    return {id(f): group for group in groups.values() if len(group) >= COLLAPSE for f in group}
+
+
+def _collapsed(group: list[Finding]) -> list[str]:
+    first = group[0]
+    cause = _cause(first)
+    assert cause is not None
+    severity, reason, fix = cause
+    names = [f.component or "" for f in group]
+    shown = ", ".join(names[:MAX_PLACES * 3]) + (
+        f" (+{len(names) - MAX_PLACES * 3} more)" if len(names) > MAX_PLACES * 3 else "")
+    where = str(first.places[0]) if first.places else "<policy>"
+    return [f"{where}: {severity} [license-unknown] {len(group)} components unknown: {reason}",
+            f"    which: {shown}",
+            f"    fix: {fix}; once you know a licence, add an exception for it "
+            "(license-gate check --write-exceptions FILE writes them all to review)"]
+
+
 def format_text(report: Report, show_allowed: bool = True) -> str:
     out: list[str] = []
     # The layers in force, nearest first: the one that decides when several have an opinion.
@@ -96,7 +143,9 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
         out.append("")
         out.append(f"{_TITLE[verdict]} ({len(group)})")
         for result in group:
-            detailed = verdict is not Verdict.ALLOWED or result.component.kind.value != "package"
+            # an unknown's why and fix are its problem line below: said once, not twice
+            detailed = verdict not in (Verdict.ALLOWED, Verdict.UNKNOWN) or (
+                verdict is Verdict.ALLOWED and result.component.kind.value != "package")
             out.extend(_line(result, detailed=detailed))
     # Models a repository only publishes or only mentions (docs, comments) are listed on
     # their own, one line each, so they do not drown the components it runs.
@@ -120,7 +169,13 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
     if problems:
         out.append("")
         out.append("problems:")
+        collapsed = _same_cause(problems)
         for f in problems:
+            same = collapsed.get(id(f))
+            if same is not None:
+                if same[0] is f:
+                    out.extend(_collapsed(same))
+                continue
             where = str(f.places[0]) if f.places else "<policy>"
             subject = f"{f.component}: " if f.component and f.rule.startswith("license") else ""
             out.append(f"{where}: {f.severity.value} [{f.rule}] {subject}{f.message}")
