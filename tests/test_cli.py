@@ -216,6 +216,9 @@ def test_example_repository_offline(run_cli) -> None:  # type: ignore[no-untyped
             "'apache-2.0', an open licence, but the real licence is Llama 3.1 Community License"
             in result.out)
     assert "Modelfile:4: error [open-washing] Modelfile LICENSE says 'MIT'" in result.out
+    # and the verdict's own reason says the word, the claim beside the truth
+    assert ("      why: open-washing: Modelfile LICENSE says 'MIT', an open licence, but the real "
+            "licence is Llama 3.1 Community License" in result.out)
 
 
 def test_module_entry_point_and_version() -> None:

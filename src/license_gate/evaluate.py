@@ -870,6 +870,10 @@ def evaluate(
         verdict = Verdict.DENIED if denied else Verdict.WARNED
         detail = decision.why if decision.action != "allow" else "; ".join(
             f.message for f in blocking)
+        washed = next((f for f in blocking if f.rule == "open-washing"), None)
+        if washed is not None and washed.message not in detail:
+            # the verdict's reason says the word, and shows the claim beside the truth
+            detail = f"open-washing: {washed.message}; {detail}"
         results.append(ComponentResult(result, verdict, detail, decision.chosen))
 
     findings, results = _cap_mentions(policy, findings, results)
