@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=_count(1), default=16, metavar="N",
                        help="concurrent registry requests (default: 16)")
     check.add_argument("--quiet", "-q", action="store_true",
-                       help="text output: list only components with problems")
+                       help="text output: one line per problem, and the verdict")
     # The Action checks a subdirectory but annotates paths relative to the workspace.
     check.add_argument("--path-prefix", metavar="DIR", default="", help=argparse.SUPPRESS)
     check.add_argument("--write-exceptions", type=Path, metavar="FILE",
@@ -630,7 +630,7 @@ def run_check(args: argparse.Namespace) -> int:
         if fmt == "text":
             from license_gate.report.text import format_text
 
-            output = format_text(report, show_allowed=not args.quiet)
+            output = format_text(report, quiet=args.quiet)
         else:
             output = formatter(fmt)(report)
         if target is None:

@@ -25,3 +25,14 @@ def test_a_few_unknowns_keep_a_line_each(tmp_path: Path, run_cli) -> None:  # ty
     (tmp_path / "requirements.txt").write_text("zz-a==1\nzz-b==1\n")
     out = run_cli("check", str(tmp_path), "--offline").out
     assert sum("[license-unknown] pkg:pypi/zz-" in line for line in out.splitlines()) == 2
+
+
+def test_quiet_is_one_line_per_problem(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "requirements.txt").write_text(
+        "".join(f"zz-pkg-{i}==1.{i}\n" for i in range(5)) + "zz-alone @ git+https://x.invalid/a.git\n")
+    out = run_cli("check", str(tmp_path), "--offline", "--quiet").out.splitlines()
+    assert out[0].startswith("license-gate ") and out[-1].startswith("FAILED: ")
+    problems = out[1:-1]
+    assert len(problems) == 2, out  # the five of one cause, and the VCS one
+    assert all(" [license-unknown] " in line for line in problems)
+    assert not any(line.startswith((" ", "note:", "unknown licence")) for line in out)

@@ -123,7 +123,47 @@ def _collapsed(group: list[Finding]) -> list[str]:
             "(license-gate check --write-exceptions FILE writes them all to review)"]
 
 
-def format_text(report: Report, show_allowed: bool = True) -> str:
+def format_text(report: Report, show_allowed: bool = True, quiet: bool = False) -> str:
+    """``quiet``: the header, one line per problem (no components, fixes or notes), and
+    the verdict, for pre-commit and scripts."""
+    if quiet:
+        return _quiet(report)
+    return _full(report, show_allowed)
+
+
+def _quiet(report: Report) -> str:
+    out = [f"license-gate {__version__}: {len(report.components)} components from "
+           f"{len(report.inputs)} files"]
+    problems = _sorted(report)
+    collapsed = _same_cause(problems)
+    for f in problems:
+        same = collapsed.get(id(f))
+        if same is not None:
+            if same[0] is f:
+                out.append(_collapsed(same)[0] + " (" + ", ".join(
+                    x.component or "" for x in same) + ")")
+            continue
+        where = str(f.places[0]) if f.places else "<policy>"
+        subject = f"{f.component}: " if f.component and f.rule.startswith("license") else ""
+        out.append(f"{where}: {f.severity.value} [{f.rule}] {subject}{f.message}")
+    summary = (f"{report.errors} error(s), {report.warnings} warning(s), "
+               f"{report.unresolved} unresolved")
+    out.append(("PASSED: " if report.is_compliant else "FAILED: ") + summary)
+    return "\n".join(out) + "\n"
+
+
+def _sorted(report: Report) -> list[Finding]:
+    return sorted(
+        report.findings,
+        key=lambda f: (
+            _SEVERITY_ORDER[f.severity],
+            (f.places[0].path, f.places[0].line or 0) if f.places else ("", 0),
+            f.rule,
+        ),
+    )
+
+
+def _full(report: Report, show_allowed: bool) -> str:
     out: list[str] = []
     # The layers in force, nearest first: the one that decides when several have an opinion.
     layers = list(reversed(report.policy_sources))
@@ -158,14 +198,7 @@ def format_text(report: Report, show_allowed: bool = True) -> str:
         out.append(f"{title} ({len(group)})")
         for result in group:
             out.extend(_line(result, detailed=False))
-    problems = sorted(
-        report.findings,
-        key=lambda f: (
-            _SEVERITY_ORDER[f.severity],
-            (f.places[0].path, f.places[0].line or 0) if f.places else ("", 0),
-            f.rule,
-        ),
-    )
+    problems = _sorted(report)
     if problems:
         out.append("")
         out.append("problems:")
