@@ -751,6 +751,7 @@ def _scan_tokens(text: str, path: str, line_map: list[int] | None, relation: Rel
     import tokenize
 
     scanner = _Scanner(path, line_map, relation, ollama, None)
+    scanner.source_lines = text.split("\n")
     calls: list[str] = []  # the callee of each open bracket, "" for a plain bracket
     previous: list[tokenize.TokenInfo] = []
     try:
@@ -775,7 +776,7 @@ def _scan_tokens(text: str, path: str, line_map: list[int] | None, relation: Rel
                         previous[-1].string == "=" and previous[-2].type == tokenize.NAME else ""
                     call = next((c for c in reversed(calls) if c), "")
                     node = ast.Constant(literal)
-                    node.lineno = token.start[0]
+                    node.lineno, node.end_lineno = token.start[0], token.end[0]
                     scanner.literal(node, scanner.context(name=bound, call=call))
             previous = [*previous, token][-3:]
     except (tokenize.TokenError, SyntaxError, IndentationError):
