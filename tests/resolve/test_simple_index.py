@@ -370,3 +370,19 @@ def test_a_netrc_entry_for_the_index_host_is_used(
     monkeypatch.setenv("NETRC", str(tmp_path / "none"))
     denied = _resolve(tmp_path / "again", (index.simple_url,), _ref("sixlike", "1.17.0"))["sixlike"]
     assert isinstance(denied.outcome, Unresolved) and denied.outcome.cause == Cause.ACCESS
+
+
+def test_a_vague_licence_reads_the_wheel_s_licence_file_from_the_same_directory(
+        tmp_path: Path, index: FakeSimpleIndex) -> None:
+    """METADATA and the licence file come from one read of the wheel's end: its directory
+    is not fetched twice."""
+    bsd2 = (Path(__file__).resolve().parents[1] / "assets" / "pkgmeta" / "pysnmp-7.1.30" /
+            "licenses" / "LICENSE.rst").read_text()
+    index.add_project("vaguelike", [("vaguelike-1.0-py3-none-any.whl", False)])
+    index.files["vaguelike-1.0-py3-none-any.whl"] = wheel_bytes(
+        "vaguelike", "1.0", "Metadata-Version: 2.1\nName: vaguelike\nVersion: 1.0\n"
+        "Classifier: License :: OSI Approved :: BSD License\n", bsd2)
+    got = _resolve(tmp_path, (index.simple_url,), _ref("vaguelike", "1.0"))["vaguelike"]
+    assert isinstance(got.outcome, Resolution) and got.outcome.expression == "BSD-2-Clause"
+    tails = [r for r in index.served("vaguelike-1.0-py3-none-any.whl") if r[1] == "bytes=-65536"]
+    assert len(tails) == 1

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from license_gate.resolve.http import Blob, Failed, JsonClient, NotFound
 from license_gate.resolve.interface import LicenceText
+
+if TYPE_CHECKING:
+    from license_gate.resolve.wheelzip import Directory
 
 
 class TransientError(Exception):
@@ -43,13 +47,14 @@ def ranged(client: JsonClient, url: str) -> Callable[[str], tuple[bytes, int]]:
     return get
 
 
-def read_wheel_licences(client: JsonClient, url: str) -> tuple[tuple[LicenceText, ...], str | None,
-                                                                 bool]:
-    """(licence files, why they could not be read, whether that may pass)."""
+def read_wheel_licences(client: JsonClient, url: str, listed: Directory | None = None
+                        ) -> tuple[tuple[LicenceText, ...], str | None, bool]:
+    """(licence files, why they could not be read, whether that may pass). ``listed``:
+    the wheel's directory when an earlier read already has it."""
     from license_gate.resolve.wheelzip import ZipRangeError, read_licence_files
 
     try:
-        return read_licence_files(ranged(client, url)), None, False
+        return read_licence_files(ranged(client, url), listed), None, False
     except TransientError as exc:
         return (), str(exc), True
     except ZipRangeError as exc:

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from license_gate.model import Cause, Evidence, Outcome, Resolution, Unresolved
@@ -40,6 +40,9 @@ from license_gate.resolve.http import (
 from license_gate.resolve.interface import Key, RawMetadata, same_version
 from license_gate.resolve.metadata import Splitter, needs_files, outcome_from_metadata
 from license_gate.resolve.pypi import failed
+
+if TYPE_CHECKING:  # the zip functions load only when a wheel is read
+    from license_gate.resolve.wheelzip import Directory
 
 # PEP 691: JSON preferred, HTML accepted (an index that knows neither header sends HTML).
 ACCEPT = ("application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
@@ -229,6 +232,9 @@ class _Metadata:
     where: str  # the file the metadata was read from (redacted)
     reason: str | None = None  # why it could not be read
     transient: bool = False  # a failure of the index, to retry another run
+    # the wheel read for it, and its directory: its licence files need no second look
+    wheel: IndexFile | None = None
+    listed: Directory | None = None
 
 
 class SimpleSource:
@@ -303,11 +309,12 @@ class SimpleSource:
         raw = raw_from_text(found.text)
         unread: str | None = None
         transient = found.transient
-        wheel = next((f for f in files if f.wheel), None)
+        wheel = found.wheel or next((f for f in files if f.wheel), None)
         if needs_files(raw) and wheel is not None:
             from license_gate.resolve.ranges import read_wheel_licences
 
-            licence_files, unread, transient = read_wheel_licences(self.client, wheel.url)
+            licence_files, unread, transient = read_wheel_licences(self.client, wheel.url,
+                                                                   found.listed)
             raw = replace(raw, license_files=licence_files)
         if not transient:
             self.fetched[key] = raw  # a failure of the index is retried another run
@@ -354,7 +361,8 @@ class SimpleSource:
             member = metadata_member(listed.members)
             if member is None:
                 return _Metadata(None, redact(file.url), "the wheel has no dist-info METADATA")
-            return _Metadata(read_member(get, member, listed), redact(file.url))
+            return _Metadata(read_member(get, member, listed), redact(file.url), wheel=file,
+                             listed=listed)
         except ZipRangeError as exc:
             return _Metadata(None, redact(file.url), str(exc))
         except TransientError as exc:
