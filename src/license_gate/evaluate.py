@@ -378,16 +378,29 @@ def _same_licence(a: str, b: str) -> bool:
 UNKNOWN_LICENCE = "<the licence you found>"
 
 
+def exception_entry(result: ResolvedComponent, licence: str | None, reason: str,
+                    days: int, today: dt.date | None = None) -> dict[str, str]:
+    """One policy exception for a component: its purl, its version when it is a package
+    release, the licence pinned when known, the reason, and an expiry ``days`` out."""
+    c = result.component
+    entry = {"component": c.unversioned_purl}
+    if c.version and c.kind.value == "package":
+        entry["versions"] = f"=={c.version}"
+    if licence:
+        entry["license"] = licence
+    entry["reason"] = reason
+    entry["expires"] = ((today or dt.date.today()) + dt.timedelta(days=days)).isoformat()
+    return entry
+
+
 def exception_snippet(result: ResolvedComponent, licence: str | None) -> str:
     """An exceptions entry that works when pasted into the policy: the component's purl,
     its version when it has one, the licence pinned (a placeholder to fill in for an
     unknown one), and an expiry a year out."""
-    c = result.component
-    versions = f", versions: '=={c.version}'" if c.version and c.kind.value == "package" else ""
-    expires = (dt.date.today() + dt.timedelta(days=365)).isoformat()
-    pinned = f", license: '{licence}'" if licence else ""
-    return (f"exceptions: [{{component: {c.unversioned_purl}{versions}{pinned}, "
-            f"reason: '...', expires: {expires}}}]")
+    entry = exception_entry(result, licence, "...", 365)
+    fields = ", ".join(f"{k}: {v}" if k in ("component", "expires") else f"{k}: '{v}'"
+                       for k, v in entry.items())
+    return f"exceptions: [{{{fields}}}]"
 
 
 def _hint_denied(result: ResolvedComponent, expression: str) -> str:

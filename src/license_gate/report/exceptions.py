@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from license_gate.evaluate import exception_entry
 from license_gate.model import Report, Resolution, Severity
 
 REVIEW_DAYS = 90
@@ -22,7 +23,6 @@ def _quoted(text: str) -> str:
 
 
 def format_exceptions(report: Report, today: dt.date | None = None) -> str:
-    expires = ((today or dt.date.today()) + dt.timedelta(days=REVIEW_DAYS)).isoformat()
     failing = {f.component: f for f in report.findings
                if f.component and f.severity in (Severity.ERROR, Severity.WARNING)}
     lines = [
@@ -45,16 +45,14 @@ def format_exceptions(report: Report, today: dt.date | None = None) -> str:
         seen.add(key)
         finding = failing[component.purl]
         lines.append(f"  # {finding.rule}: {finding.message.splitlines()[0][:200]}")
-        lines.append(f"  - component: {_quoted(component.unversioned_purl)}")
-        if component.version and component.kind.value == "package":
-            lines.append(f"    versions: {_quoted('==' + component.version)}")
         outcome = result.resolved.outcome
-        if isinstance(outcome, Resolution):
-            lines.append(f"    license: {_quoted(outcome.expression)}")
-        else:
-            lines.append("    # license: unknown today; pin the licence you find here")
-        lines.append('    reason: "TODO"')
-        lines.append(f"    expires: {expires}")
+        licence = outcome.expression if isinstance(outcome, Resolution) else None
+        entry = exception_entry(result.resolved, licence, "TODO", REVIEW_DAYS, today)
+        for index, (field, value) in enumerate(entry.items()):
+            if field == "reason" and licence is None:
+                lines.append("    # license: unknown today; pin the licence you find here")
+            lines.append(f"{'  - ' if index == 0 else '    '}{field}: "
+                         f"{value if field == 'expires' else _quoted(value)}")
     if lines[-1] == "exceptions:":
         lines[-1] = "exceptions: []"
     return "\n".join(lines) + "\n"
