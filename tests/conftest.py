@@ -38,24 +38,16 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
 
 @pytest.fixture
 def fake_pypi(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePyPI]:
-    fake = FakePyPI()
-    fake.start()
-    monkeypatch.setenv("LICENSE_GATE_PYPI_URL", fake.base_url)
-    try:
+    with FakePyPI() as fake:
+        monkeypatch.setenv("LICENSE_GATE_PYPI_URL", fake.base_url)
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture
 def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    fake = FakeHub()
-    fake.start()
-    monkeypatch.setenv("HF_ENDPOINT", fake.endpoint)
-    try:
+    with FakeHub() as fake:
+        monkeypatch.setenv("HF_ENDPOINT", fake.endpoint)
         yield fake
-    finally:
-        fake.stop()
 
 
 @dataclass

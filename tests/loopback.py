@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from typing import TypeVar
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+
+_Server = TypeVar("_Server", bound="LoopbackServer")
 
 
 class LoopbackServer:
@@ -26,6 +29,13 @@ class LoopbackServer:
         self.server.clear()
         if self.server.is_running():
             self.server.stop()
+
+    def __enter__(self: _Server) -> _Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     @property
     def origin(self) -> str:

@@ -46,26 +46,19 @@ def index() -> Iterator[FakeSimpleIndex]:
     fake.files["sixlike-1.17.0-py2.py3-none-any.whl"] = wheel_bytes(
         "sixlike", "1.17.0", metadata.replace("Name: six", "Name: sixlike"),
         _asset("six-1.17.0.LICENSE"))
-    fake.start()
-    try:
+    with fake:
         yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture
 def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingProxy]:
     """Any request to a host other than the loopback fakes lands here."""
-    fake = RecordingProxy()
-    fake.start()
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.setenv(name, fake.origin)
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, "127.0.0.1")
-    try:
+    with RecordingProxy() as fake:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+            monkeypatch.setenv(name, fake.origin)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(name, "127.0.0.1")
         yield fake
-    finally:
-        fake.stop()
 
 
 def _ref(name: str, version: str | None = None, specifier: str = "") -> Reference:
@@ -250,12 +243,9 @@ def test_extra_indexes_are_asked_for_what_the_primary_lacks(
     other.files["private_lib-2.0-py3-none-any.whl"] = wheel_bytes(
         "private_lib", "2.0", "Metadata-Version: 2.4\nName: private-lib\nVersion: 2.0\n"
         "License-Expression: LicenseRef-Acme-Proprietary\n", None)
-    other.start()
-    try:
+    with other:
         got = _resolve(tmp_path, (index.simple_url, other.simple_url),
                        _ref("six", "1.17.0"), _ref("private-lib", "2.0"))
-    finally:
-        other.stop()
     assert got["six"].outcome.expression == "MIT"  # type: ignore[union-attr]
     private = got["private-lib"].outcome
     assert isinstance(private, Resolution)
