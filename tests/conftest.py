@@ -64,6 +64,10 @@ class Result:
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     from license_gate.cli import main
 
+    # Tests here read whole report lines; the wrapping at a width is tested on its own
+    # (tests/report/test_wrap.py), so a run here wraps only past 1000 columns.
+    monkeypatch.setenv("COLUMNS", "1000")
+
     def run(*args: str, cwd: Path | None = None) -> Result:
         if cwd is not None:
             monkeypatch.chdir(cwd)

@@ -21,7 +21,8 @@ def _check(*args: str, limit_bytes: int | None = None) -> subprocess.CompletedPr
 
     return subprocess.run([sys.executable, "-m", "license_gate", "check", *args, "--offline",
                            "--no-cache"], capture_output=True, text=True, timeout=60,
-                          preexec_fn=limit if limit_bytes else None)
+                          preexec_fn=limit if limit_bytes else None,
+                          env={**os.environ, "COLUMNS": "1000"})  # whole lines to read
 
 
 def test_a_named_pipe_a_loop_and_a_link_out_are_skipped_with_a_line_each(tmp_path: Path) -> None:

@@ -630,7 +630,7 @@ def run_check(args: argparse.Namespace) -> int:
         if fmt == "text":
             from license_gate.report.text import format_text
 
-            output = format_text(report, quiet=args.quiet)
+            output = format_text(report, quiet=args.quiet, width=_text_width(target))
         else:
             output = formatter(fmt)(report)
         if target is None:
@@ -646,6 +646,19 @@ def run_check(args: argparse.Namespace) -> int:
                   f"({'passed' if report.is_compliant else 'FAILED'}: {report.errors} error(s), "
                   f"{report.warnings} warning(s))")
     return EXIT_OK if report.is_compliant else EXIT_VIOLATIONS
+
+
+def _text_width(target: str | None) -> int:
+    """The columns the text report wraps at: ``COLUMNS`` when set, the terminal's width
+    when standard output is one, else 100 (CI logs, pipes and files)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if target is None and sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((100, 24)).columns
+    return 100
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@ message`` (the shape editors and pre-commit users expect); then the verdict."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 from license_gate import __version__
 from license_gate.model import (
@@ -123,12 +124,41 @@ def _collapsed(group: list[Finding]) -> list[str]:
             "(license-gate check --write-exceptions FILE writes them all to review)"]
 
 
-def format_text(report: Report, show_allowed: bool = True, quiet: bool = False) -> str:
+def format_text(report: Report, show_allowed: bool = True, quiet: bool = False,
+                width: int | None = None) -> str:
     """``quiet``: the header, one line per problem (no components, fixes or notes), and
-    the verdict, for pre-commit and scripts."""
+    the verdict, for pre-commit and scripts; those lines are never wrapped, so each
+    problem stays one line to grep. ``width``: wrap the full report's lines at this many
+    columns (None: do not wrap)."""
     if quiet:
         return _quiet(report)
-    return _full(report, show_allowed)
+    text = _full(report, show_allowed)
+    return text if width is None else wrap(text, width)
+
+
+# A detail line's label ("      why: ", "    fix: "): its continuation lines start under
+# the text after the label. A problem line ("path:3: error [rule] ...") continues four
+# spaces in, as its "fix:" line does.
+_LABEL = re.compile(r"^\s+[a-z][a-z ]*: ")
+MIN_WIDTH = 40
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap each line longer than ``width`` at spaces, with a hanging indent. Words are
+    never broken, so a path, a URL or a licence term stays whole: a longer one overflows
+    rather than being cut, and can still be clicked or copied."""
+    width = max(width, MIN_WIDTH)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        label = _LABEL.match(line)
+        lead = len(line) - len(line.lstrip(" "))
+        hang = len(label.group(0)) if label else lead + 4
+        out.extend(textwrap.wrap(line, width=width, subsequent_indent=" " * min(hang, width // 2),
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
 
 
 def _quiet(report: Report) -> str:
