@@ -648,7 +648,7 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.is_compliant else EXIT_VIOLATIONS
 
 
-def _text_width(target: str | None) -> int:
+def _text_width(target: object | None) -> int:
     """The columns the text report wraps at: ``COLUMNS`` when set, the terminal's width
     when standard output is one, else 100 (CI logs, pipes and files)."""
     columns = os.environ.get("COLUMNS", "")
