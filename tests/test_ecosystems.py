@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from license_gate import cli
+from license_gate import pipeline
 from license_gate.model import (
     Component,
     Evidence,
@@ -45,11 +45,10 @@ def test_a_new_ecosystem_needs_only_a_resolver_and_an_entry(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ecosystems, "ENTRIES", (
         Entry("npm packages", frozenset({"npm"}), FakeNpm), *ecosystems.ENTRIES))
-    extracted = cli._Extracted(references=[
-        Reference("npm", "left-pad", Place("package-lock.json", 3), version="1.3.0")])
-    args = cli.build_parser().parse_args(["check", str(tmp_path), "--offline"])
+    extracted = pipeline.Extracted(references=(
+        Reference("npm", "left-pad", Place("package-lock.json", 3), version="1.3.0"),))
     policy = load_policy(None, tmp_path)
-    report = cli._run_pipeline(args, tmp_path, policy, extracted)
+    report = pipeline.judge(tmp_path, policy, extracted, pipeline.CheckOptions(offline=True))
     (result,) = report.components
     assert (result.component.ecosystem, result.component.name) == ("npm", "left-pad")
     assert result.resolved.outcome.expression == "MIT"  # type: ignore[union-attr]

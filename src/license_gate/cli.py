@@ -1,4 +1,5 @@
-"""Command line: argument parsing, the pipeline, output writing and exit codes.
+"""Command line: argument parsing, output writing and exit codes; the pipeline itself is
+license_gate.pipeline, given a CheckOptions built here.
 
 Exit codes: 0 the policy passed (warnings may be printed), 1 policy violations, 2 a usage
 or configuration error. Only this module writes files or picks an exit code.
@@ -12,27 +13,18 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from license_gate import __version__
 
 if TYPE_CHECKING:
-    from license_gate.discover import Discovery
     from license_gate.model import (
-        Claim,
-        IndexOption,
-        ParseError,
         Place,
-        Project,
-        Reference,
         Report,
-        ResolvedComponent,
     )
+    from license_gate.pipeline import CheckOptions
     from license_gate.policy import Policy
-    from license_gate.resolve.ecosystems import EcosystemResolver, Entry
-    from license_gate.resolve.indexes import Indexes
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 # Hosted-API providers whose model names explain accepts as openai:gpt-4o or pkg:openai/gpt-4o.
@@ -79,20 +71,6 @@ def _index_options(parser: argparse.ArgumentParser) -> None:
                         default=os.environ.get("LICENSE_GATE_EXTRA_INDEX_URL", "").split(),
                         help="a further index, as pip's (repeatable; also "
                         "LICENSE_GATE_EXTRA_INDEX_URL, space-separated)")
-
-
-def _indexes(args: argparse.Namespace, options: Sequence[IndexOption], root: Path | None
-             ) -> tuple[Indexes | None, list[str]]:
-    """The simple-API indexes to ask (None: PyPI by default, or a JSON API named with
-    --pypi-url / LICENSE_GATE_PYPI_URL and no index flag) and notes for the report."""
-    from license_gate.resolve.indexes import discover
-
-    if not (args.index_url or args.extra_index_url) and (
-            args.pypi_url or os.environ.get("LICENSE_GATE_PYPI_URL")):
-        return None, []
-    found = discover(args.index_url, args.extra_index_url, options, root=root)
-    notes = [] if args.offline else list(found.notes)  # offline, no index is asked
-    return (None if found.default else found), notes
 
 
 def _env_flag(name: str) -> bool:
@@ -182,205 +160,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
-    """Read an included file; refuse anything outside the repository, too large or not
-    a regular file."""
-    import stat
-
-    from license_gate.discover import MAX_FILE_BYTES
-
-    # realpath, not Path.resolve, which raises RuntimeError on a symlink loop before 3.13
-    path = Path(os.path.realpath(base / target))
-    try:
-        display = path.relative_to(root).as_posix()
-    except ValueError:
-        raise ValueError("outside the repository") from None
-    info = path.stat()  # OSError (ELOOP, ENOENT) is the caller's "cannot read"
-    if not stat.S_ISREG(info.st_mode):
-        raise ValueError("not a regular file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ValueError(f"{info.st_size} bytes, above the {MAX_FILE_BYTES}-byte bound")
-    raw = _read_bounded(path)
-    if raw is None:
-        raise ValueError(f"above the {MAX_FILE_BYTES}-byte bound")
-    return display, _as_utf8(raw).decode("utf-8", errors="replace")
-
-
-# Byte-order marks, longest first (a UTF-32 LE mark begins with the UTF-16 LE one).
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig"))
-
-
-def _as_utf8(raw: bytes) -> bytes:
-    """The bytes as UTF-8, as pip reads a requirements file: a byte-order mark says
-    UTF-8, UTF-16 or UTF-32 (Windows editors save UTF-16 with one); without one, the
-    text must be UTF-8. Raises UnicodeDecodeError for text that is not what it says."""
-    for mark, codec in _BOMS:
-        if raw.startswith(mark):
-            return raw.decode(codec).encode("utf-8")
-    return raw
-
-
-def _drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
-    """A Hub-looking id that names a path in the repository (``models/my-model`` passed
-    to from_pretrained) is a local checkpoint, not a Hub repository."""
-    kept = []
-    for ref in refs:
-        if ref.ecosystem == "huggingface":
-            base = (root / ref.place.path).parent
-            if (root / ref.name).exists() or (base / ref.name).exists():
-                continue
-        kept.append(ref)
-    return kept
-
-
-def _own_project(refs: list[Reference], projects: Sequence[Project], root: Path
-                 ) -> tuple[list[Reference], list[str]]:
-    """The repository's own project is not its dependency: a requirement on a name some
-    pyproject.toml here declares (``my-app[test]`` in its own extras), or on a folder inside
-    the repository (``-e .``, ``./libs/util``), is dropped with one note for each. A
-    folder outside the repository stays a component, named after that folder."""
-    from collections import defaultdict
-    from dataclasses import replace
-
-    from license_gate.extract._common import canonical_name
-
-    own = {p.name: p.place for p in projects}
-    top = root.resolve()
-    named: dict[str, list[str]] = defaultdict(list)
-    folders: dict[str, list[str]] = defaultdict(list)
-    kept: list[Reference] = []
-    for ref in refs:
-        where = f"{ref.place.path}:{ref.place.line}" if ref.place.line else ref.place.path
-        if ref.local_path is not None:
-            target = ((root / ref.place.path).parent / ref.local_path).resolve()
-            if target == top or top in target.parents:
-                folders[target.relative_to(top).as_posix() or "."].append(where)
-                continue
-            if not ref.name.strip(".-"):
-                ref = replace(ref, name=canonical_name(target.name))
-        elif ref.name in own:
-            named[ref.name].append(where)
-            continue
-        kept.append(ref)
-    notes = [f"{name} is this repository's own project ({own[name].path}:{own[name].line}), "
-             f"not a dependency: named at {', '.join(places)}" for name, places in named.items()]
-    notes += [f"the local path {folder!r} is this repository's own code, not a dependency: "
-              f"required at {', '.join(places)}" for folder, places in folders.items()]
-    return kept, notes
-
-
-@dataclass
-class _Extracted:
-    references: list[Reference] = field(default_factory=list)
-    errors: list[ParseError] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    indexes: list[IndexOption] = field(default_factory=list)
-    projects: list[Project] = field(default_factory=list)
-
-
-# Template syntax of Helm, Jinja, Go templates and cookiecutter.
-_TEMPLATE_MARKS = re.compile(r"\{\{|\{%")
-# Formats where those marks are ordinary code, so a parse error is a real one.
-_NO_TEMPLATES = frozenset({"python", "notebook", "javascript"})
-
-
-def _read_bounded(path: Path) -> bytes | None:
-    """A listed regular file's bytes, or None past the bound: discovery checked its size,
-    but a file can grow (or be swapped) before it is read, and a read never exceeds it."""
-    from license_gate.discover import MAX_FILE_BYTES
-
-    # O_NONBLOCK: had a FIFO replaced the file since it was listed, opening cannot hang
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    return None if len(data) > MAX_FILE_BYTES else data
-
-
-def _extract_all(found: Discovery, root: Path) -> _Extracted:
-    """Run every input through its extractor; a file that cannot hold a reference (no
-    trigger in its bytes, or binary under a source name) is not decoded or parsed."""
-    from license_gate.discover import MAX_FILE_BYTES
-    from license_gate.extract import (
-        BINARY_FORMATS,
-        DEPENDENCY_FORMATS,
-        extractor_for,
-        file_extractor_for,
-        triggers_for,
-    )
-    from license_gate.model import ParseError, Place
-
-    out = _Extracted(errors=list(found.problems), skipped=[f"skipped {w}" for w in found.skipped])
-    triggers: dict[str, tuple[bytes, ...] | None] = {}
-    for item in found.inputs:
-        if item.format in BINARY_FORMATS:
-            result = file_extractor_for(item.format)(item.path, item.display)
-            out.references.extend(result.references)
-            out.errors.extend(result.errors)
-            continue
-        try:
-            raw = _read_bounded(item.path)
-            if raw is None:
-                out.errors.append(ParseError(Place(item.display),
-                                             f"grew above the {MAX_FILE_BYTES}-byte bound since "
-                                             "it was listed; not read"))
-                continue
-            if item.format in DEPENDENCY_FORMATS:
-                # pip's encodings for pip's files; elsewhere FF FE may just start a blob
-                raw = _as_utf8(raw)
-            if item.format not in DEPENDENCY_FORMATS and b"\x00" in raw[:8192]:
-                # A binary file under a source or config name cannot hold a reference.
-                out.skipped.append(f"skipped {item.display}: not text")
-                continue
-            if item.format not in triggers:
-                triggers[item.format] = triggers_for(item.format)
-            wanted = triggers[item.format]
-            if item.format == "notebook" and not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-                # Reported like any broken file, model words or not: one byte tells.
-                out.errors.append(ParseError(Place(item.display, 1),
-                                             "invalid notebook JSON: not a JSON object"))
-                continue
-            if wanted is not None:
-                lowered = raw.lower()
-                if not any(t in lowered for t in wanted):
-                    continue
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if item.format in DEPENDENCY_FORMATS:
-                out.errors.append(ParseError(Place(item.display),
-                                             "not UTF-8 text, nor UTF-16 or UTF-32 with a "
-                                             "byte-order mark (what pip reads)"))
-            else:
-                out.skipped.append(f"skipped {item.display}: not text")
-            continue
-        except OSError as exc:
-            out.errors.append(ParseError(Place(item.display), f"cannot read: {exc.strerror}"))
-            continue
-        base = item.path.parent
-
-        def read_include(target: str, base: Path = base) -> tuple[str, str]:
-            return _read_confined(root, base, target)
-
-        result = extractor_for(item.format)(text, item.display, read_include)
-        out.references.extend(result.references)
-        if result.errors and item.format not in _NO_TEMPLATES and _TEMPLATE_MARKS.search(text):
-            out.errors.append(ParseError(Place(item.display, result.errors[0].place.line),
-                                         "template syntax ({{ }} or {% %}) that does not parse "
-                                         "until it is rendered; not read", template=True))
-        else:
-            out.errors.extend(result.errors)
-        out.claims.extend(result.claims)
-        out.indexes.extend(result.indexes)
-        out.projects.extend(result.projects)
-        out.skipped.extend(result.notes)
-    if any(i.format == "modelfile" for i in found.inputs):
-        from license_gate.extract.modelfile import link_local
-
-        out.references = link_local(out.references)
-    return out
-
-
 def _output_targets(formats: list[str], outputs: list[str]) -> list[tuple[str, Path | None]] | str:
     """Pair formats with outputs in order; unpaired formats go to standard output, and
     only one report may go there. Returns an error message instead when they do not fit."""
@@ -443,104 +222,44 @@ def _prefixed(report: Report, prefix: str) -> Report:
     return replace(report, findings=findings, components=components, inputs=inputs)
 
 
-def _display_of(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _run_pipeline(args: argparse.Namespace, root: Path, policy: Policy,
-                  extracted: _Extracted) -> Report:
-    """Resolve what was extracted and evaluate it: the part a baseline run repeats."""
-    from license_gate.evaluate import evaluate
+def _cache_dir(args: argparse.Namespace) -> Path | None:
     from license_gate.resolve.cache import default_cache_dir
-    from license_gate.resolve.ecosystems import ENTRIES, RunSettings, entry_for, is_package
-    from license_gate.resolve.http import HttpSettings
-    from license_gate.resolve.pypi import pypi_url_from_env
 
-    cache_dir = None if args.no_cache else (args.cache_dir or default_cache_dir())
-    indexes, index_notes = _indexes(args, extracted.indexes, root)
-    settings = RunSettings(
+    return None if getattr(args, "no_cache", False) else (args.cache_dir or default_cache_dir())
+
+
+def check_options(args: argparse.Namespace) -> CheckOptions:
+    """The run's options from the command line and the environment, read once here."""
+    from license_gate.pipeline import CheckOptions
+
+    return CheckOptions(
         offline=args.offline,
-        cache_dir=cache_dir,
-        http=HttpSettings(timeout=args.timeout, retries=args.retries, jobs=args.jobs),
-        pypi_url=args.pypi_url or pypi_url_from_env(),
-        indexes=indexes.urls if indexes else (),
+        cache_dir=_cache_dir(args),
+        timeout=args.timeout,
+        retries=args.retries,
+        # explain asks for one component: a few connections are plenty
+        jobs=getattr(args, "jobs", 4),
+        pypi_url=args.pypi_url or os.environ.get("LICENSE_GATE_PYPI_URL") or None,
+        index_url=args.index_url,
+        extra_index_urls=tuple(args.extra_index_url or ()),
+        no_confirm=getattr(args, "no_confirm", False),
         hf_token=os.environ.get("HF_TOKEN") or None,
+        exclude=tuple(getattr(args, "exclude", ())),
     )
-    references = extracted.references
-    packages, own_notes = _own_project([r for r in references if is_package(r.ecosystem)],
-                                       extracted.projects, root)
-    ai_refs = _drop_local_paths([r for r in references if not is_package(r.ecosystem)], root)
-    if policy.mentions == "ignore":
-        from license_gate.model import Relation
-
-        ai_refs = [r for r in ai_refs if r.relation is not Relation.MENTION]
-    weak = [r for r in ai_refs if r.weak]
-    ai_refs = [r for r in ai_refs if not r.weak]
-    confirm_offline = args.offline or args.no_confirm
-    notes = list(policy.notes) + extracted.skipped + own_notes + index_notes
-    built: dict[str, EcosystemResolver] = {}
-
-    def resolver_of(entry: Entry) -> EcosystemResolver:
-        if entry.name not in built:  # one resolver a run, for all its ecosystems
-            built[entry.name] = entry.build(settings)
-        return built[entry.name]
-
-    if weak and not confirm_offline:
-        from license_gate.resolve.ai import AIResolver
-
-        # bare id-shaped strings: only the Hub can say which are models
-        hub = resolver_of(entry_for("huggingface"))
-        assert isinstance(hub, AIResolver)
-        ai_refs += hub.confirm(weak)
-    groups: dict[str, list[Reference]] = {}
-    for ref in [*packages, *ai_refs]:
-        groups.setdefault(entry_for(ref.ecosystem).name, []).append(ref)
-    resolved: list[ResolvedComponent] = []
-    for entry in ENTRIES:  # in the entries' order: packages, then models
-        if entry.name in groups:
-            resolved += resolver_of(entry).resolve(groups[entry.name])
-    for resolver in built.values():
-        notes += [n for n in resolver.notes if n not in notes]
-    if weak and confirm_offline:
-        count = len({(r.kind, r.name) for r in weak})
-        why = "offline" if args.offline else "--no-confirm"
-        notes.append(f"{count} id-shaped string(s) without model context were not checked "
-                     f"({why}); run online to let the Hub confirm which are models")
-    if any(getattr(r.outcome, "network", False) for r in resolved):
-        notes.append("some licences could not be fetched because the registry was unreachable; "
-                     "they are reported as unknown, never as passed. Use --offline with a warm "
-                     "cache where the network is unavailable.")
-    inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
-    from license_gate.resolve.http import redact
-
-    shown = indexes if indexes and not args.offline and packages else None
-    report = evaluate(policy, resolved, extracted.errors, inputs=inputs, offline=args.offline,
-                      notes=notes, project_claims=extracted.claims,
-                      indexes=tuple(redact(u) for u in shown.urls) if shown else (),
-                      indexes_origin=shown.origin if shown else "")
-
-    return report
 
 
 def _load_policy(args: argparse.Namespace, root: Path) -> Policy | None:
     """The effective policy, or None after saying why it is invalid (exit 2)."""
     from license_gate.policy import PolicyError, load_policy
-    from license_gate.resolve.cache import default_cache_dir
 
     try:
-        return load_policy(args.policy, root,
-                           None if args.no_cache else (args.cache_dir or default_cache_dir()),
-                           args.offline)
+        return load_policy(args.policy, root, _cache_dir(args), args.offline)
     except PolicyError as exc:
         print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
         return None
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from license_gate.discover import discover
     from license_gate.policy import find_policy_file
 
     paths = args.paths or ["."]
@@ -562,9 +281,11 @@ def run_check(args: argparse.Namespace) -> int:
         policy = _load_policy(args, root)
         if policy is None:
             return EXIT_USAGE
-    exclude = (*(policy.exclude if policy else ()), *args.exclude)
-    extracted = _extract_all(discover(paths, root, exclude), root)
-    nothing_to_do = not extracted.references and not extracted.errors
+    from license_gate import pipeline
+
+    options = check_options(args)
+    extracted = pipeline.scan_paths(paths, root, policy.exclude if policy else (), options)
+    nothing_to_do = extracted.empty
     if nothing_to_do and policy is None and plain:
         # With nothing to check, the built-in profile need not even be read (it is tested).
         print("license-gate: no dependency files or model references to check")
@@ -590,26 +311,16 @@ def run_check(args: argparse.Namespace) -> int:
         except BaselineError as exc:
             print(f"license-gate: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    report = _run_pipeline(args, root, policy, extracted)
+    report = pipeline.judge(root, policy, extracted, options)
     if baseline_commit is not None:
-        import tempfile
+        from license_gate.baseline import BaselineError
 
-        from license_gate.baseline import BaselineError, materialise, only_new
-        from license_gate.extract import format_of
-
-        explicit = None if paths == ["."] or (len(paths) == 1 and os.path.isdir(paths[0])) else [
-            _display_of(Path(p), root) for p in paths]
-        with tempfile.TemporaryDirectory(prefix="license-gate-baseline-") as scratch:
-            base_root = Path(scratch)
-            try:
-                materialise(root, baseline_commit, base_root, explicit,
-                            lambda path: format_of(path) is not None)
-            except BaselineError as exc:
-                print(f"license-gate: cannot read baseline {args.baseline}: {exc}", file=sys.stderr)
-                return EXIT_USAGE
-            base_extracted = _extract_all(discover([str(base_root)], base_root, exclude), base_root)
-            base_report = _run_pipeline(args, base_root, policy, base_extracted)
-        report = only_new(report, base_report, args.baseline)
+        try:
+            report = pipeline.against_baseline(report, baseline_commit, args.baseline, paths,
+                                               root, policy, options)
+        except BaselineError as exc:
+            print(f"license-gate: cannot read baseline {args.baseline}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.path_prefix.strip("./"):
         report = _prefixed(report, args.path_prefix.strip("/"))
     if args.write_exceptions is not None:
@@ -767,46 +478,36 @@ def run_explain(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from license_gate.evaluate import evaluate
+    from license_gate.pipeline.judge import choose_indexes, run_settings
     from license_gate.policy import PolicyError, load_policy
-    from license_gate.resolve.cache import default_cache_dir
-    from license_gate.resolve.pypi import HttpSettings, pypi_url_from_env
+    from license_gate.resolve.ecosystems import entry_for, is_package
 
     ecosystem, name, version = target
-    cache_dir = args.cache_dir or default_cache_dir()
+    options = check_options(args)
     try:
-        policy = load_policy(args.policy, Path.cwd(), cache_dir=cache_dir, offline=args.offline)
+        policy = load_policy(args.policy, Path.cwd(), cache_dir=options.cache_dir,
+                             offline=args.offline)
     except PolicyError as exc:
         print(f"license-gate: invalid policy: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    http = HttpSettings(timeout=args.timeout, retries=args.retries, jobs=4)
     place = Place("<command line>")
-    if ecosystem == "pypi":
-        from license_gate.resolve import Resolver, ResolveSettings
-
-        ref = Reference("pypi", name, place, version=version,
+    notes = []
+    indexes = None
+    if is_package(ecosystem):
+        ref = Reference(ecosystem, name, place, version=version,
                         specifier=f"=={version}" if version else "")
-        indexes, index_notes = _indexes(args, (), Path.cwd())
+        indexes, notes = choose_indexes(options, (), Path.cwd())
         if indexes and not args.offline:
-            index_notes.insert(0, f"package index: {indexes.describe()}")
-        resolver = Resolver(ResolveSettings(offline=args.offline,
-                                            pypi_url=args.pypi_url or pypi_url_from_env(),
-                                            cache_dir=cache_dir, http=http,
-                                            indexes=indexes.urls if indexes else ()))
-        (resolved,) = resolver.resolve([ref])
-        notes = index_notes + resolver.notes
+            notes.insert(0, f"package index: {indexes.describe()}")
     else:
-        from license_gate.resolve.ai import AIResolver, AISettings
-        from license_gate.resolve.huggingface import hf_endpoint_from_env
-
         kind = Kind.MODEL
         if ecosystem == "huggingface" and name.startswith("datasets/"):
             kind, name = Kind.DATASET, name.removeprefix("datasets/")
         ref = Reference(ecosystem, name, place, kind=kind, revision=version)
-        ai = AIResolver(AISettings(offline=args.offline, hf_endpoint=hf_endpoint_from_env(),
-                                   hf_token=os.environ.get("HF_TOKEN") or None,
-                                   cache_dir=cache_dir, http=http))
-        (resolved,) = ai.resolve([ref])
-        notes = ai.notes
+    # the resolver check would use for this ecosystem, with the same settings
+    resolver = entry_for(ecosystem).build(run_settings(options, indexes))
+    (resolved,) = resolver.resolve([ref])
+    notes += resolver.notes
     # Judged as check would judge it, so explain answers "what will the gate say" too.
     report = evaluate(policy, [resolved], offline=args.offline, notes=notes)
     (result,) = report.components

@@ -1,0 +1,32 @@
+"""What a check run is asked to do, built once (by the command line, the action or the
+bench) and read by every stage; no stage sees argparse or reads the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# Called as stages advance: (stage, done, total); total 0 when not known yet.
+ProgressHook = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    offline: bool = False
+    # None: neither read nor write the cache
+    cache_dir: Path | None = None
+    timeout: float = 10.0
+    retries: int = 3
+    jobs: int = 16
+    # a PyPI JSON API named by the user (flag or LICENSE_GATE_PYPI_URL); None: the indexes
+    # pip or uv would use, else PyPI
+    pypi_url: str | None = None
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    # bare id-shaped strings are not sent to the Hub to confirm
+    no_confirm: bool = False
+    hf_token: str | None = None
+    # repository paths not to read (the command line's; the policy adds its own)
+    exclude: tuple[str, ...] = ()
+    progress: ProgressHook | None = None
