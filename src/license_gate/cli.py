@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="retries for timeouts, 429 and 5xx responses (default: 3)")
     check.add_argument("--jobs", type=_count(1), default=16, metavar="N",
                        help="concurrent registry requests (default: 16)")
+    check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="show progress on stderr (default: only on a terminal, not under CI "
+                       "or pre-commit, and only once a run has lasted 2 seconds)")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text output: one line per problem, and the verdict")
     # The Action checks a subdirectory but annotates paths relative to the workspace.
@@ -274,16 +277,30 @@ def run_check(args: argparse.Namespace) -> int:
     if isinstance(targets, str):
         print(f"license-gate: {targets}", file=sys.stderr)
         return EXIT_USAGE
-    plain = targets == [("text", None)]
     policy = None
     if policy_file is not None:
         # The repository's own policy is read first: its paths.exclude decides what is read.
         policy = _load_policy(args, root)
         if policy is None:
             return EXIT_USAGE
+    from dataclasses import replace
+
+    from license_gate.progress import Progress, wanted
+
+    progress = Progress(sys.stderr) if wanted(args.progress, sys.stderr) else None
+    try:
+        return _check(args, paths, root, policy, targets,
+                      replace(check_options(args), progress=progress))
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _check(args: argparse.Namespace, paths: list[str], root: Path, policy: Policy | None,
+           targets: list[tuple[str, Path | None]], options: CheckOptions) -> int:
     from license_gate import pipeline
 
-    options = check_options(args)
+    plain = targets == [("text", None)]
     extracted = pipeline.scan_paths(paths, root, policy.exclude if policy else (), options)
     nothing_to_do = extracted.empty
     if nothing_to_do and policy is None and plain:
@@ -335,6 +352,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"license-gate: exceptions to review written to {args.write_exceptions}",
               file=sys.stderr)
 
+    if options.progress is not None:
+        options.progress.close()  # the report starts on a clean line
     from license_gate.report import formatter
 
     for fmt, target in targets:

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from license_gate.pipeline.judge import judge
-from license_gate.pipeline.options import CheckOptions, ProgressHook
+from license_gate.pipeline.options import CheckOptions
 from license_gate.pipeline.scan import Extracted, scan
 
 if TYPE_CHECKING:
     from license_gate.model import Report
     from license_gate.policy import Policy
 
-__all__ = ["CheckOptions", "Extracted", "ProgressHook", "against_baseline", "check", "judge",
+__all__ = ["CheckOptions", "Extracted", "against_baseline", "check", "judge",
            "scan", "scan_paths"]
 
 

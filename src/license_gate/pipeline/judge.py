@@ -89,7 +89,8 @@ def run_settings(options: CheckOptions, indexes: Indexes | None) -> RunSettings:
     return RunSettings(
         offline=options.offline,
         cache_dir=options.cache_dir,
-        http=HttpSettings(timeout=options.timeout, retries=options.retries, jobs=options.jobs),
+        http=HttpSettings(timeout=options.timeout, retries=options.retries, jobs=options.jobs,
+                          progress=options.progress),
         pypi_url=options.pypi_url or DEFAULT_PYPI_URL,
         indexes=indexes.urls if indexes else (),
         hf_token=options.hf_token,
@@ -133,9 +134,15 @@ def judge(root: Path, policy: Policy, extracted: Extracted, options: CheckOption
     for ref in [*packages, *ai_refs]:
         groups.setdefault(entry_for(ref.ecosystem).name, []).append(ref)
     resolved: list[ResolvedComponent] = []
+    progress = options.progress
     for entry in ENTRIES:  # in the entries' order: packages, then models
         if entry.name in groups:
+            count = len({(r.ecosystem, r.name.lower()) for r in groups[entry.name]})
+            if progress is not None:
+                progress.set(entry.name, 0, count)
             resolved += resolver_of(entry).resolve(groups[entry.name])
+            if progress is not None:
+                progress.set(entry.name, count, count)
     for resolver in built.values():
         notes += [n for n in resolver.notes if n not in notes]
     if weak and confirm_offline:

@@ -3,12 +3,12 @@ bench) and read by every stage; no stage sees argparse or reads the environment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-# Called as stages advance: (stage, done, total); total 0 when not known yet.
-ProgressHook = Callable[[str, int, int], None]
+if TYPE_CHECKING:
+    from license_gate.progress import ProgressSink
 
 
 @dataclass(frozen=True)
@@ -29,4 +29,5 @@ class CheckOptions:
     hf_token: str | None = None
     # repository paths not to read (the command line's; the policy adds its own)
     exclude: tuple[str, ...] = ()
-    progress: ProgressHook | None = None
+    # told as files are scanned, components resolved and requests answered
+    progress: ProgressSink | None = field(default=None, compare=False, repr=False)

@@ -119,7 +119,7 @@ def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> E
     for done, item in enumerate(found.inputs, start=1):
         parts.append(extract_file(item, root, triggers))
         if progress is not None:
-            progress("files", done, total)
+            progress.set("files", done, total)
     merged = _merge(parts)
     if any(i.format == "modelfile" for i in found.inputs):
         from dataclasses import replace

@@ -109,14 +109,20 @@ def _same_cause(problems: list[Finding]) -> dict[int, list[Finding]]:
     return {id(f): group for group in groups.values() if len(group) >= COLLAPSE for f in group}
 
 
+def _which(group: list[Finding]) -> str:
+    """The first few components of a collapsed group, and how many more."""
+    names = [f.component or "" for f in group]
+    shown = ", ".join(names[:MAX_PLACES * 3])
+    return shown + (f" (+{len(names) - MAX_PLACES * 3} more)" if len(names) > MAX_PLACES * 3
+                    else "")
+
+
 def _collapsed(group: list[Finding]) -> list[str]:
     first = group[0]
     cause = _cause(first)
     assert cause is not None
     severity, reason, fix = cause
-    names = [f.component or "" for f in group]
-    shown = ", ".join(names[:MAX_PLACES * 3]) + (
-        f" (+{len(names) - MAX_PLACES * 3} more)" if len(names) > MAX_PLACES * 3 else "")
+    shown = _which(group)
     where = str(first.places[0]) if first.places else "<policy>"
     return [f"{where}: {severity} [license-unknown] {len(group)} components unknown: {reason}",
             f"    which: {shown}",
@@ -170,8 +176,7 @@ def _quiet(report: Report) -> str:
         same = collapsed.get(id(f))
         if same is not None:
             if same[0] is f:
-                out.append(_collapsed(same)[0] + " (" + ", ".join(
-                    x.component or "" for x in same) + ")")
+                out.append(f"{_collapsed(same)[0]} ({_which(same)})")
             continue
         where = str(f.places[0]) if f.places else "<policy>"
         subject = f"{f.component}: " if f.component and f.rule.startswith("license") else ""

@@ -16,9 +16,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from license_gate import __version__
+
+if TYPE_CHECKING:
+    from license_gate.progress import ProgressSink
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
@@ -49,6 +52,8 @@ class HttpSettings:
     jobs: int = 16
     # shared state, not a setting: the run's per-host circuit breakers
     breakers: Breakers = field(default_factory=lambda: Breakers(), compare=False, repr=False)
+    # told of each batch of registry lookups and of each one done, for the progress line
+    progress: ProgressSink | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -309,6 +314,17 @@ class JsonClient:
 
     def map(self, func: Callable[[_A], _R], items: Sequence[_A]) -> list[_R]:
         """``func`` over ``items`` on the client's bounded pool, results in order."""
+        progress = self.settings.progress
+        if progress is not None:
+            progress.add("lookups", total=len(items))
+            inner = func
+
+            def func(item: _A) -> _R:
+                try:
+                    return inner(item)
+                finally:
+                    progress.add("lookups", done=1)
+
         if len(items) <= 1:
             return [func(item) for item in items]
         with ThreadPoolExecutor(max_workers=max(1, min(self.settings.jobs, len(items)))) as pool:
