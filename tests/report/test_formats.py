@@ -18,19 +18,6 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SARIF_SCHEMA = json.loads((ASSETS / "schemas" / "sarif-2.1.0-rtm.5.json").read_text())
 
 
-@pytest.fixture
-def ai_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    (repo / "models" / "ft").mkdir(parents=True)
-    (repo / "models" / "ft" / "README.md").write_text(
-        "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n")
-    (repo / "app.py").write_text('from transformers import AutoModel\n'
-                                 'a = AutoModel.from_pretrained("meta-llama/Llama-3.1-8B")\n'
-                                 'b = AutoModel.from_pretrained("mistralai/Mistral-7B-v0.1")\n')
-    (repo / "requirements.txt").write_text("private @ git+https://git.example.com/p.git\n")
-    return repo
-
-
 def test_cli_and_report_formats_agree() -> None:
     assert cli.FORMATS == FORMATS
 

@@ -113,15 +113,22 @@ def to_dict(report: Report) -> dict[str, Any]:
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "license-gate",
-                "version": __version__,
-                "rules": [_rule(r) for r in rule_ids],
-            }},
+            "tool": {"driver": _driver([_rule(r) for r in rule_ids])},
             "results": results,
             "columnKind": "unicodeCodePoints",
         }],
     }
+
+
+def _driver(rules: list[dict[str, Any]]) -> dict[str, Any]:
+    from license_gate.about import home_url
+
+    driver: dict[str, Any] = {"name": "license-gate", "version": __version__}
+    url = home_url()
+    if url:  # SARIF wants it absolute; a tool with no public home gives none
+        driver["informationUri"] = url
+    driver["rules"] = rules
+    return driver
 
 
 def format_sarif(report: Report) -> str:
