@@ -106,3 +106,36 @@ def test_connection_failures_are_named_by_what_the_system_said(text: str, said: 
                                                                decisive: bool) -> None:
     reason, is_decisive = _connection_failure(Exception(text), "http://u:p@idx.example:8080/simple/x/")
     assert reason.startswith(said) and is_decisive is decisive and "u:p" not in reason
+
+
+def test_unreachable_registries_are_summed_up_in_one_note_naming_each(
+        tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    hub, index = _closed_port(), _closed_port()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{hub}")
+    (tmp_path / "requirements.txt").write_text("zz-a==1.0\nzz-b==2.0\n")
+    (tmp_path / "app.py").write_text('from_pretrained("acme-lab/model-one")\n'
+                                     'from_pretrained("acme-lab/model-two")\n')
+    out = run_cli("check", str(tmp_path), "--pypi-url", f"http://127.0.0.1:{index}/pypi",
+                  "--cache-dir", str(tmp_path / "c"), "--timeout", "2", "--retries", "1").out
+    notes = [x for x in out.splitlines() if x.startswith("note: could not reach")]
+    assert notes == [f"note: could not reach the package index (127.0.0.1:{index}) for 2 packages; "
+                     f"the Hugging Face Hub (127.0.0.1:{hub}) for 2 models: those licences are "
+                     "reported as unknown, never as passed; rerun when the network is back, or "
+                     "use --offline with a cache warmed by an online run"]
+    # each model's own problem names that model, never another's URL
+    for name, other in (("model-one", "model-two"), ("model-two", "model-one")):
+        (line,) = [x for x in out.splitlines() if f"huggingface/acme-lab/{name}:" in x]
+        assert f"connection refused by 127.0.0.1:{hub}" in line and other not in line
+
+
+def test_a_run_without_packages_says_nothing_of_package_indexes(
+        tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("LICENSE_GATE_PYPI_URL")  # the indexes pip would use, not a JSON API
+    monkeypatch.setenv("PIP_INDEX_URL", "file:///srv/wheels/simple")
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", f"http://127.0.0.1:{_closed_port()}/simple")
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
+    (tmp_path / "app.py").write_text('from_pretrained("mistralai/Mistral-7B-v0.1")\n')
+    args = ("check", str(tmp_path), "--cache-dir", str(tmp_path / "c"), "--timeout", "1")
+    assert "index" not in run_cli(*args).out
+    (tmp_path / "requirements.txt").write_text("zz-a==1.0\n")
+    assert "skipped indexes that are not http(s): file:///srv/wheels/simple" in run_cli(*args).out

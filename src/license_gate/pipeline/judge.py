@@ -4,6 +4,7 @@ not components; bare id-shaped strings are confirmed with the Hub unless offline
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,7 +116,8 @@ def judge(root: Path, policy: Policy, extracted: Extracted, options: CheckOption
     weak = [r for r in ai_refs if r.weak]
     ai_refs = [r for r in ai_refs if not r.weak]
     confirm_offline = options.offline or options.no_confirm
-    notes = [*policy.notes, *extracted.skipped, *own_notes, *index_notes]
+    # which index would be asked says nothing to a run with no packages
+    notes = [*policy.notes, *extracted.skipped, *own_notes, *(index_notes if packages else [])]
     built: dict[str, EcosystemResolver] = {}
 
     def resolver_of(entry: Entry) -> EcosystemResolver:
@@ -150,10 +152,11 @@ def judge(root: Path, policy: Policy, extracted: Extracted, options: CheckOption
         why = "offline" if options.offline else "--no-confirm"
         notes.append(f"{count} id-shaped string(s) without model context were not checked "
                      f"({why}); run online to let the Hub confirm which are models")
-    if any(getattr(r.outcome, "network", False) for r in resolved):
-        notes.append("some licences could not be fetched because the registry was unreachable; "
-                     "they are reported as unknown, never as passed. Use --offline with a warm "
-                     "cache where the network is unavailable.")
+    unreachable = _unreachable(resolved)
+    if unreachable:
+        notes.append(f"could not reach {unreachable}: those licences are reported as unknown, "
+                     "never as passed; rerun when the network is back, or use --offline with a "
+                     "cache warmed by an online run")
     inputs = sorted({r.place.path for r in references} | {e.place.path for e in extracted.errors})
     from license_gate.resolve.http import redact
 
@@ -167,3 +170,36 @@ def judge(root: Path, policy: Policy, extracted: Extracted, options: CheckOption
 
 
 
+
+
+# Where a network reason names its host: "refused by HOST", "HOST timed out", a URL.
+_HOST_IN_REASON = re.compile(r"(?:refused by |no route to |host )([\w.-]+(?::\d+)?)"
+                             r"|^(?:network: )?([\w.-]+(?::\d+)?) timed out"
+                             r"|https?://(?:[^@/\s)]*@)?([^/\s)]+)")
+
+
+def _unreachable(resolved: Sequence[ResolvedComponent]) -> str:
+    """One line for all registry failures: which registry, which hosts, how many
+    components ("the Hugging Face Hub (127.0.0.1:9) for 5 models")."""
+    from license_gate.model import Unresolved
+    from license_gate.resolve.ecosystems import is_package
+
+    failed: dict[str, tuple[set[str], list[str]]] = {}
+    for r in resolved:
+        outcome = r.outcome
+        if not (isinstance(outcome, Unresolved) and outcome.network):
+            continue
+        package = is_package(r.component.ecosystem)
+        registry = "the package index" if package else "the Hugging Face Hub"
+        hosts, names = failed.setdefault(registry, (set(), []))
+        found = _HOST_IN_REASON.search(outcome.reason)
+        if found:
+            hosts.add(next(g for g in found.groups() if g))
+        names.append("package" if package else r.component.kind.value)
+    parts = []
+    for registry, (hosts, names) in failed.items():
+        counts = ", ".join(f"{names.count(n)} {n}{'s' if names.count(n) > 1 else ''}"
+                           for n in dict.fromkeys(names))
+        where = f" ({', '.join(sorted(hosts))})" if hosts else ""
+        parts.append(f"{registry}{where} for {counts}")
+    return "; ".join(parts)
