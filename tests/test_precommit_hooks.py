@@ -92,3 +92,34 @@ def test_try_repo_runs_the_hook_offline(tmp_path: Path) -> None:
                                capture_output=True, text=True)
     assert only_text.returncode == 0, only_text.stdout
     assert "(no files to check)Skipped" in only_text.stdout
+
+
+def _readme_block(after: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    return readme.split(after, 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def _git(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+
+
+def test_the_readme_snippets_pin_a_real_commit_that_has_the_hooks_and_the_action() -> None:
+    import yaml
+
+    (entry,) = yaml.safe_load(_readme_block("### pre-commit"))["repos"]
+    rev = entry["rev"]
+    assert re.fullmatch(r"[0-9a-f]{40}", rev), rev  # a commit, not a tag that does not exist
+    assert [h["id"] for h in entry["hooks"]] == ["license-gate"]
+    workflow = (ROOT / "examples" / "workflows" / "license-gate.yml").read_text()
+    assert f"license-gate@{rev}" in _readme_block("### GitHub Action")
+    assert f"license-gate@{rev}" in workflow
+    if _git("rev-parse", "--git-dir").returncode != 0:
+        return  # an unpacked source tree: there is no history to look the commit up in
+    if _git("cat-file", "-e", f"{rev}^{{commit}}").returncode != 0:
+        assert _git("rev-parse", "--is-shallow-repository").stdout.strip() == "true", (
+            f"README pins {rev}, which is not a commit of this repository")
+        return
+    assert _git("merge-base", "--is-ancestor", rev, "HEAD").returncode == 0  # on main's line
+    hooks = _git("show", f"{rev}:.pre-commit-hooks.yaml").stdout
+    assert "id: license-gate\n" in hooks and "id: license-gate-offline\n" in hooks
+    assert _git("cat-file", "-e", f"{rev}:action.yml").returncode == 0
