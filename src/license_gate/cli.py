@@ -497,7 +497,7 @@ def run_explain(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from license_gate.evaluate import evaluate
-    from license_gate.pipeline.judge import choose_indexes, run_settings
+    from license_gate.pipeline.judgement import choose_indexes, run_settings
     from license_gate.policy import PolicyError, load_policy
     from license_gate.resolve.ecosystems import entry_for, is_package
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from license_gate.pipeline.judge import judge
+from license_gate.pipeline.extraction import Extracted, scan
+from license_gate.pipeline.judgement import judge
 from license_gate.pipeline.options import CheckOptions
-from license_gate.pipeline.scan import Extracted, scan
 
 if TYPE_CHECKING:
     from license_gate.model import Report

@@ -99,6 +99,14 @@ class Cache:
                 "CREATE TABLE IF NOT EXISTS entry (namespace TEXT, key TEXT, payload TEXT NOT NULL, "
                 "fetched REAL NOT NULL, PRIMARY KEY (namespace, key))"
             )
+            # what each repository file said (pipeline.extraction_cache)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS extraction (abspath TEXT, display TEXT, format TEXT, "
+                "version TEXT, size INTEGER, mtime_ns INTEGER, ino INTEGER, blob TEXT, "
+                "payload BLOB NOT NULL, deps BLOB NOT NULL, stored REAL NOT NULL, "
+                "PRIMARY KEY (abspath, format))"
+            )
+            conn.execute("CREATE INDEX IF NOT EXISTS extraction_blob ON extraction (blob)")
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             conn.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
@@ -184,6 +192,17 @@ class Cache:
     def put_entries(self, namespace: str, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
         rows = [(namespace, key, json.dumps(value), time.time()) for key, value in items]
         self._write("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+
+    def connection(self) -> sqlite3.Connection:
+        """The open database, for a table kept by another module (the extraction
+        cache). Raises CacheError as every other read does."""
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"cannot read cache {self.path}: {exc}") from exc
+
+    def write_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self._write(sql, rows)
 
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """One transaction per batch; BEGIN IMMEDIATE takes the write lock up front so

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from license_gate.model import IndexOption, Project, Reference, Report, ResolvedComponent
+    from license_gate.pipeline.extraction import Extracted
     from license_gate.pipeline.options import CheckOptions
-    from license_gate.pipeline.scan import Extracted
     from license_gate.policy import Policy
     from license_gate.resolve.ecosystems import EcosystemResolver, Entry, RunSettings
     from license_gate.resolve.indexes import Indexes
