@@ -194,25 +194,40 @@ def shell_quote(word: str) -> str:
     return shlex.quote(word)
 
 
+_QUOTED = re.compile(r'"([^"\n]*)"|\'([^\'\n]*)\'')
+
+
 class _Lines:
     """Lines of values in a JSON or TOML text, handed out in document order so repeated
-    values land on their own lines (the loaders keep no positions)."""
+    values land on their own lines (the loaders keep no positions). The quoted strings
+    of every line are indexed once: a data file of thousands of values costs one pass,
+    not one pass per value."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.cursor: dict[str, int] = {}
+        self.quoted: dict[str, list[int]] = {}
+        for number, line in enumerate(self.lines, start=1):
+            if "'" not in line and '"' not in line:
+                continue
+            for match in _QUOTED.finditer(line):
+                found = self.quoted.setdefault(match.group(1) if match.group(1) is not None
+                                               else match.group(2), [])
+                if not found or found[-1] != number:
+                    found.append(number)
+        self.anywhere: dict[str, int | None] = {}
 
     def find(self, key: str, value: str) -> int | None:
-        start = self.cursor.get(value, 0)
-        quoted = (f'"{value}"', f"'{value}'")
-        for index in range(start, len(self.lines)):
-            if any(q in self.lines[index] for q in quoted):
-                self.cursor[value] = index + 1
-                return index + 1
-        for index, line in enumerate(self.lines):
-            if value in line:
-                return index + 1
-        return None
+        numbers = self.quoted.get(value)
+        if numbers:
+            start = self.cursor.get(value, 0)
+            if start < len(numbers):
+                self.cursor[value] = start + 1
+                return numbers[start]
+        if value not in self.anywhere:
+            self.anywhere[value] = next(
+                (index for index, line in enumerate(self.lines, start=1) if value in line), None)
+        return self.anywhere[value]
 
 
 def _walk_data(data: Any, key: str = "", section: str = "", depth: int = 0
