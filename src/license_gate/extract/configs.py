@@ -19,7 +19,7 @@ about that model.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from license_gate.extract import literals
@@ -58,10 +58,11 @@ class _Collector:
             candidate = Candidate(candidate.ecosystem, candidate.name, Kind.DATASET)
         return candidate
 
-    def add(self, candidate: Candidate | None, line: int | None, name: str = "",
+    def add(self, candidate: Candidate | None, line: Line, name: str = "",
             claims: tuple[Claim, ...] = (), relation: Relation = Relation.USE) -> None:
         if candidate is None:
             return
+        line = _at(line)
         key = (candidate.ecosystem, candidate.name, line)
         if key in self.seen:
             return
@@ -72,7 +73,7 @@ class _Collector:
                                    Place(self.path, line, relation), kind=candidate.kind,
                                    claims=claims if candidate.kind is Kind.MODEL else ()))
 
-    def scalar(self, value: str, key: str, section: str, line: int | None,
+    def scalar(self, value: str, key: str, section: str, line: Line,
                claims: tuple[Claim, ...] = ()) -> None:
         name = _name_for(key, section)
         if key.lower() in _COMMAND_KEYS and (" " in value.strip() or "\n" in value):
@@ -96,7 +97,8 @@ class _Collector:
             return
         self.add(self.judge(value, name, section), line, name, claims)
 
-    def command(self, value: str, line: int | None) -> None:
+    def command(self, value: str, line: Line) -> None:
+        line = _at(line)
         from license_gate.extract import scripts
 
         for offset, physical in enumerate(value.split("\n")):
@@ -194,6 +196,16 @@ def shell_quote(word: str) -> str:
     return shlex.quote(word)
 
 
+# A value's line, or how to find it: searching a large data file for a value that is
+# never quoted as written (escapes) costs a pass each, so it is made only for the
+# values that turn out to be references.
+Line = int | None | Callable[[], int | None]
+
+
+def _at(line: Line) -> int | None:
+    return line() if callable(line) else line
+
+
 _QUOTED = re.compile(r'"([^"\n]*)"|\'([^\'\n]*)\'')
 
 
@@ -218,12 +230,20 @@ class _Lines:
         self.anywhere: dict[str, int | None] = {}
 
     def find(self, key: str, value: str) -> int | None:
+        return _at(self.lazy(key, value))
+
+    def lazy(self, key: str, value: str) -> Line:
+        """The next quoted line of ``value`` now (document order counts every value),
+        else a search of every line, made when it is asked for."""
         numbers = self.quoted.get(value)
         if numbers:
             start = self.cursor.get(value, 0)
             if start < len(numbers):
                 self.cursor[value] = start + 1
                 return numbers[start]
+        return lambda: self._anywhere(value)
+
+    def _anywhere(self, value: str) -> int | None:
         if value not in self.anywhere:
             self.anywhere[value] = next(
                 (index for index, line in enumerate(self.lines, start=1) if value in line), None)
@@ -266,7 +286,7 @@ def _extract_data(text: str, path: str, load: Any) -> ExtractResult:
             continue
         claims = _claim(mapping, lines.find, path) if mapping is not None and key != "license" \
             and "license" in mapping else ()
-        out.scalar(value, key, section, lines.find(key, value), claims)
+        out.scalar(value, key, section, lines.lazy(key, value), claims)
     return ExtractResult(tuple(out.refs))
 
 
