@@ -58,12 +58,38 @@ def lookup(ecosystem: str, name: str, kind: Kind) -> CatalogEntry | None:
 
 
 def _match(ecosystem: str, lowered: str, kind: Kind) -> CatalogEntry | None:
-    for entry in entries():
+    for entry, exact, prefixes, globs in _matchers():
         if entry.ecosystem != ecosystem or entry.kind is not kind:
             continue
-        if any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in entry.patterns):
+        if lowered in exact or lowered.startswith(prefixes) or any(
+                fnmatch.fnmatchcase(lowered, glob) for glob in globs):
             return entry
     return None
+
+
+_WILD = frozenset("*?[")
+
+
+@lru_cache(maxsize=1)
+def _matchers() -> tuple[tuple[CatalogEntry, frozenset[str], tuple[str, ...], tuple[str, ...]],
+                         ...]:
+    """Each entry's patterns sorted into exact ids, ``prefix*`` patterns and the rest:
+    nearly all are the first two, which need no regular expression (compiling the
+    catalog's four hundred globs cost a warm run 80 ms)."""
+    out = []
+    for entry in entries():
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        globs: list[str] = []
+        for pattern in (p.lower() for p in entry.patterns):
+            if not _WILD & set(pattern):
+                exact.add(pattern)
+            elif pattern.endswith("*") and not _WILD & set(pattern[:-1]):
+                prefixes.append(pattern[:-1])
+            else:
+                globs.append(pattern)
+        out.append((entry, frozenset(exact), tuple(prefixes), tuple(globs)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
