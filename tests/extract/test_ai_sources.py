@@ -110,6 +110,32 @@ def test_notebook_lines_map_to_the_ipynb_file() -> None:
     assert not any(n == "not/code" for _, n, _, _ in got)
 
 
+def test_notebook_lines_with_text_beyond_ascii_keep_their_line() -> None:
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": ["# 모델을 불러옵니다 ✨\n", "from diffusers import DiffusionPipeline\n",
+                       "p = DiffusionPipeline.from_pretrained(\"CompVis/stable-diffusion-v1-4\")"
+                       "  # 로드\n"]}
+    nb = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    for ascii_only in (False, True):  # as nbformat writes it, and escaped as json.dumps does
+        text = json.dumps(nb, indent=1, ensure_ascii=ascii_only)
+        at = next(i for i, line in enumerate(text.splitlines(), 1) if "CompVis" in line)
+        got = names(notebook.extract(text, "nb.ipynb"))
+        assert ("huggingface", "CompVis/stable-diffusion-v1-4", "model", at) in got
+
+
+def test_a_broken_cell_is_reported_and_the_other_cells_are_read() -> None:
+    code = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    nb = {"cells": [{**code, "source": ["MODEL = \"google/gemma-2-9b\"\n"]},
+                    {**code, "source": ["def broken(:\n"]},
+                    {**code, "source": ["AutoModel.from_pretrained(MODEL)\n"]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(nb, indent=1)
+    result = notebook.extract(text, "nb.ipynb")
+    bad = next(i for i, line in enumerate(text.splitlines(), 1) if "def broken" in line)
+    assert [e.place.line for e in result.errors] == [bad]
+    assert any(r.name == "google/gemma-2-9b" for r in result.references)
+
+
 def test_invalid_notebook_json() -> None:
     result = notebook.extract('{"cells": [ {"source": "from_pretrained(', "broken.ipynb")
     assert result.errors and result.errors[0].place.path == "broken.ipynb"

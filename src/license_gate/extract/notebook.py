@@ -36,15 +36,39 @@ class _FileLines:
     def find(self, source_line: str) -> int | None:
         if not source_line.strip():
             return None
-        needle = json.dumps(source_line)[1:-1]
-        for index in range(self.cursor, len(self.lines)):
-            if needle in self.lines[index]:
-                self.cursor = index
-                return index + 1
+        # nbformat writes non-ASCII text as it is; other writers escape it
+        needles = dict.fromkeys((json.dumps(source_line, ensure_ascii=False)[1:-1],
+                                 json.dumps(source_line)[1:-1]))
+        for needle in needles:
+            for index in range(self.cursor, len(self.lines)):
+                if needle in self.lines[index]:
+                    self.cursor = index
+                    return index + 1
         return None
 
 
 TRIGGERS = literals.TRIGGERS
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _cell_problem(source: str, file_lines: list[int], path: str) -> ParseError | None:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError) as exc:
+        bad: int | None = getattr(exc, "lineno", None)
+        at = (file_lines[bad - 1] or None) if bad and 0 < bad <= len(file_lines) else None
+        return ParseError(Place(path, at), f"Python syntax error: "
+                          f"{getattr(exc, 'msg', None) or exc}")
+    except (RecursionError, MemoryError):
+        return ParseError(Place(path, None), "Python source nested too deeply to parse")
+    return None
 
 
 def extract(text: str, path: str, read_include: ReadInclude | None = None) -> ExtractResult:
@@ -67,6 +91,7 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
     errors: list[ParseError] = []
     module_lines: list[str] = []
     module_map: list[int] = []
+    code_cells: list[tuple[list[str], list[int]]] = []
     for cell in cells:
         if not isinstance(cell, dict):
             continue
@@ -87,18 +112,19 @@ def extract(text: str, path: str, read_include: ReadInclude | None = None) -> Ex
                 python_lines.append("")  # keep line numbers aligned for ast
             else:
                 python_lines.append(line)
-        source = "\n".join(python_lines)
-        try:
-            ast.parse(source)
-        except (SyntaxError, ValueError) as exc:
-            bad: int | None = getattr(exc, "lineno", None)
-            at = (file_lines[bad - 1] or None) if bad and 0 < bad <= len(file_lines) else None
-            errors.append(ParseError(Place(path, at), f"Python syntax error: "
-                                     f"{getattr(exc, 'msg', None) or exc}"))
-            continue
-        except (RecursionError, MemoryError):
-            errors.append(ParseError(Place(path, None), "Python source nested too deeply to parse"))
-            continue
+        code_cells.append((python_lines, file_lines))
+    if code_cells and not _parses("\n".join(line for lines, _ in code_cells for line in lines)):
+        # Only when the cells together do not parse is each one parsed on its own, to
+        # name the bad ones and read the rest: one parse for a notebook, not one a cell.
+        good = []
+        for python_lines, file_lines in code_cells:
+            problem = _cell_problem("\n".join(python_lines), file_lines, path)
+            if problem is None:
+                good.append((python_lines, file_lines))
+            else:
+                errors.append(problem)
+        code_cells = good
+    for python_lines, file_lines in code_cells:
         module_lines.extend(python_lines)
         module_map.extend(file_lines)
     if module_lines:
