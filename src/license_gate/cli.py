@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="retries for timeouts, 429 and 5xx responses (default: 3)")
     check.add_argument("--jobs", type=_count(1), default=16, metavar="N",
                        help="concurrent registry requests (default: 16)")
+    check.add_argument("--workers", type=_count(1), default=None, metavar="N",
+                       help="processes that read files (default: one per core for large "
+                       "repositories, else 1)")
     check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="show progress on stderr (default: only on a terminal, not under CI "
                        "or pre-commit, and only once a run has lasted 2 seconds)")
@@ -248,6 +251,7 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         no_confirm=getattr(args, "no_confirm", False),
         hf_token=os.environ.get("HF_TOKEN") or None,
         exclude=tuple(getattr(args, "exclude", ())),
+        workers=getattr(args, "workers", None),
     )
 
 

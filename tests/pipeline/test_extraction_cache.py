@@ -197,3 +197,35 @@ def test_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
     assert all(b"mistralai/Mistral-7B-v0.1" in out for out, _ in outputs)
     with sqlite3.connect(cache / "cache.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM extraction").fetchone()[0] == 4
+
+
+def test_a_pool_of_workers_finds_the_same_in_the_same_order(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    for i in range(30):
+        (repo / "app" / f"m{i}.py").write_text(
+            f'AutoModel.from_pretrained("org-{i}/model-{i}")\n' + "x = 1\n" * i)
+    found = discover([str(repo)], repo)
+    alone = scan(found, repo, CheckOptions(offline=True, workers=1))
+    pooled = scan(found, repo, CheckOptions(offline=True, workers=2))
+    assert pooled == alone
+    assert len(alone.references) > 30
+    # and with the cache: what a pool extracted is remembered like the rest
+    cache = tmp_path / "cache"
+    assert scan(found, repo, CheckOptions(offline=True, workers=2, cache_dir=cache)) == alone
+    assert scan(found, repo, CheckOptions(offline=True, workers=2, cache_dir=cache)) == alone
+
+
+def test_the_pool_is_only_for_large_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    from license_gate.discover import Input
+
+    def jobs(count: int, size: int) -> list[scan_module._Job]:
+        return [scan_module._Job(i, Input(Path(f"/x/{i}.py"), f"{i}.py", "python"),
+                                 raw=b"x" * size) for i in range(count)]
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert scan_module.pool_size(jobs(200, 50_000), None) == 4
+    assert scan_module.pool_size(jobs(20, 500_000), None) == 1  # few files
+    assert scan_module.pool_size(jobs(200, 100), None) == 1  # little to read
+    assert scan_module.pool_size(jobs(200, 50_000), 1) == 1  # --workers 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert scan_module.pool_size(jobs(200, 50_000), None) == 1  # one core

@@ -6,6 +6,7 @@ include): ``extract_file`` reads one, and ``scan`` gathers them in discovery ord
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,22 +139,46 @@ def _recorded(root: Path, base: Path, target: str, deps: list[Dependency]) -> tu
     return read
 
 
+@dataclass
+class _Job:
+    """A file to extract: its place in discovery order, and, when the cache looked at
+    it, what it learnt on the way (its stat, its bytes, their blob id)."""
+
+    index: int
+    item: Input
+    raw: bytes | None = None
+    info: os.stat_result | None = None
+    blob: str | None = None
+
+
 def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> Extracted:
-    """Every input through its extractor, in discovery order; with a cache directory,
-    a file the cache knows unchanged is not read again."""
+    """Every input through its extractor, in discovery order. With a cache directory, a
+    file the cache knows unchanged is not read again; with many files to extract and
+    more than one core, they are extracted by a pool of processes."""
     progress = options.progress if options is not None else None
-    parts: list[Extracted] = [Extracted(errors=found.problems,
-                                        skipped=tuple(f"skipped {w}" for w in found.skipped))]
-    triggers: dict[str, tuple[bytes, ...] | None] = {}
     total = len(found.inputs)
+    results: list[Extracted | None] = [None] * total
     remembered = _Remembered.open(options)
-    for done, item in enumerate(found.inputs, start=1):
-        if remembered is None:
-            parts.append(extract_file(item, root, triggers))
+    jobs: list[_Job] = []
+    for index, item in enumerate(found.inputs):
+        known = remembered.lookup(index, item, root) if remembered is not None else None
+        if isinstance(known, Extracted):
+            results[index] = known
         else:
-            parts.append(remembered.extract(item, root, triggers))
+            jobs.append(known or _Job(index, item))
+    done = total - len(jobs)
+    if progress is not None:
+        progress.set("files", done, total)
+    workers = pool_size(jobs, options.workers if options is not None else 1)
+    for job, (result, deps) in zip(jobs, _extract_jobs(jobs, root, workers), strict=True):
+        results[job.index] = result
+        if remembered is not None:
+            remembered.store(job, result, deps)
+        done += 1
         if progress is not None:
             progress.set("files", done, total)
+    parts = [Extracted(errors=found.problems, skipped=tuple(f"skipped {w}" for w in found.skipped))]
+    parts += [r for r in results if r is not None]
     if remembered is not None:
         parts.append(remembered.close())
     merged = _merge(parts)
@@ -164,6 +189,74 @@ def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> E
 
         merged = replace(merged, references=tuple(link_local(list(merged.references))))
     return merged
+
+
+# A pool pays for itself only past this much work: starting a worker costs about as
+# much as extracting a few dozen ordinary files (bench/real_speed.py --workers).
+POOL_MIN_FILES = 64
+POOL_MIN_BYTES = 2_000_000
+MAX_WORKERS = 8
+
+
+def pool_size(jobs: list[_Job], wanted: int | None) -> int:
+    """How many processes extract ``jobs``: ``wanted`` when given (1: none), else the
+    cores this process may use, when the work is large enough to gain from them."""
+    if wanted is not None:
+        return max(1, wanted)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not cores or cores < 2 or len(jobs) < POOL_MIN_FILES:
+        return 1
+    size = 0
+    for job in jobs:
+        size += len(job.raw) if job.raw is not None else _size(job.item.path)
+        if size >= POOL_MIN_BYTES:
+            return min(cores, MAX_WORKERS)
+    return 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _extract_jobs(jobs: list[_Job], root: Path, workers: int
+                  ) -> list[tuple[Extracted, list[Dependency]]]:
+    """Each job's extraction and the files it read besides its own, in job order."""
+    if workers <= 1 or len(jobs) < 2:
+        return _extract_batch([(j.item, j.raw) for j in jobs], root)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Largest first, dealt round-robin: every worker gets a share of the big files.
+    order = sorted(range(len(jobs)), key=lambda i: -(len(jobs[i].raw or b"")))
+    chunks = [order[k::workers * 4] for k in range(workers * 4)]
+    chunks = [c for c in chunks if c]
+    # fork where there is one: the workers start with the modules already imported, and
+    # no thread runs yet at this stage of a check
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    out: list[tuple[Extracted, list[Dependency]] | None] = [None] * len(jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        batches = pool.map(_extract_batch,
+                           [[(jobs[i].item, jobs[i].raw) for i in chunk] for chunk in chunks],
+                           [root] * len(chunks))
+        for chunk, batch in zip(chunks, batches, strict=True):
+            for i, result in zip(chunk, batch, strict=True):
+                out[i] = result
+    return [r for r in out if r is not None]
+
+
+def _extract_batch(batch: list[tuple[Input, bytes | None]], root: Path
+                   ) -> list[tuple[Extracted, list[Dependency]]]:
+    """The work of one worker (or of the run itself): files extracted in turn."""
+    triggers: dict[str, tuple[bytes, ...] | None] = {}
+    out = []
+    for item, raw in batch:
+        deps: list[Dependency] = []
+        out.append((extract_file(item, root, triggers, raw=raw, deps=deps), deps))
+    return out
 
 
 def _merge(parts: list[Extracted]) -> Extracted:
@@ -195,50 +288,56 @@ class _Remembered:
 
         return cls(ExtractionCache(Cache(options.cache_dir)))
 
-    def extract(self, item: Input, root: Path,
-                triggers: dict[str, tuple[bytes, ...] | None]) -> Extracted:
-        import os
-
+    def lookup(self, index: int, item: Input, root: Path) -> Extracted | _Job:
+        """What the cache knows of ``item``, or the job of extracting it."""
         from license_gate.extract import BINARY_FORMATS
         from license_gate.pipeline.extraction_cache import blob_id
         from license_gate.resolve.cache import CacheError
 
         cache = self.cache
         if cache is None:
-            return extract_file(item, root, triggers)
+            return _Job(index, item)
         try:
             info = os.stat(item.path)
         except OSError:
-            return extract_file(item, root, triggers)  # which says why it cannot be read
-        deps: list[Dependency] = []
+            return _Job(index, item)  # the extractor says why it cannot be read
         try:
             found = cache.by_stat(item, info, root)
             if found is not None:
                 return found
             if item.format in BINARY_FORMATS:
                 # headers only: never hash a model file of gigabytes
-                result = extract_file(item, root, triggers, deps=deps)
-                cache.store(item, info, None, result, deps)
-                return result
+                return _Job(index, item, info=info)
             try:
                 raw = read_bounded(item.path)
             except OSError:
                 raw = None
             if raw is None:
-                return extract_file(item, root, triggers)
+                return _Job(index, item)
             blob = blob_id(raw)
             known = cache.by_blob(item, blob, root)
             if known is not None:
                 found, deps = known
                 cache.store(item, info, blob, found, deps)  # the stat key, renewed
                 return found
-            result = extract_file(item, root, triggers, raw=raw, deps=deps)
-            cache.store(item, info, blob, result, deps)
-            return result
+            return _Job(index, item, raw=raw, info=info, blob=blob)
         except CacheError as exc:
-            self.cache = None
-            self.note = f"the extraction cache was not used: {exc}"
-            return extract_file(item, root, triggers)
+            self._drop(exc)
+            return _Job(index, item)
+
+    def store(self, job: _Job, result: Extracted, deps: list[Dependency]) -> None:
+        from license_gate.resolve.cache import CacheError
+
+        if self.cache is None or job.info is None:
+            return
+        try:
+            self.cache.store(job.item, job.info, job.blob, result, deps)
+        except CacheError as exc:
+            self._drop(exc)
+
+    def _drop(self, exc: Exception) -> None:
+        self.cache = None
+        self.note = f"the extraction cache was not used: {exc}"
 
     def close(self) -> Extracted:
         """Write what was learnt; the note, if the cache failed."""

@@ -29,5 +29,8 @@ class CheckOptions:
     hf_token: str | None = None
     # repository paths not to read (the command line's; the policy adds its own)
     exclude: tuple[str, ...] = ()
+    # processes that extract files: None chooses (a pool only for large scans on more
+    # than one core), 1 extracts in the run's own process
+    workers: int | None = None
     # told as files are scanned, components resolved and requests answered
     progress: ProgressSink | None = field(default=None, compare=False, repr=False)
