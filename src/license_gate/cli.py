@@ -125,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=_count(1), default=16, metavar="N",
                        help="concurrent registry requests (default: 16)")
     check.add_argument("--workers", type=_count(1), default=None, metavar="N",
-                       help="processes that read files (default: one per core for large "
-                       "repositories, else 1)")
+                       help="processes that extract files (default: one per core, up to 8, "
+                       "when there is more than 200 KB to read; else 1)")
     check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="show progress on stderr (default: only on a terminal, not under CI "
                        "or pre-commit, and only once a run has lasted 2 seconds)")

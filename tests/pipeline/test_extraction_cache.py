@@ -224,7 +224,7 @@ def test_the_pool_is_only_for_large_scans(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     assert scan_module.pool_size(jobs(200, 50_000), None) == 4
-    assert scan_module.pool_size(jobs(20, 500_000), None) == 1  # few files
+    assert scan_module.pool_size(jobs(5, 500_000), None) == 1  # few files
     assert scan_module.pool_size(jobs(200, 100), None) == 1  # little to read
     assert scan_module.pool_size(jobs(200, 50_000), 1) == 1  # --workers 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)

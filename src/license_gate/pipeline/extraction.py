@@ -191,10 +191,12 @@ def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> E
     return merged
 
 
-# A pool pays for itself only past this much work: starting a worker costs about as
-# much as extracting a few dozen ordinary files (bench/real_speed.py --workers).
-POOL_MIN_FILES = 64
-POOL_MIN_BYTES = 2_000_000
+# A pool pays for itself only past this much work: forking two workers costs a run
+# about 20 ms, what extracting 100-150 KB of Python takes. Measured on this 2-core
+# machine (bench/README.md, "Extraction pool crossover"): 16 files of 3 KB lose 20 ms
+# with a pool; 16 files of 19 KB gain 110 ms of 370.
+POOL_MIN_FILES = 8
+POOL_MIN_BYTES = 200_000
 MAX_WORKERS = 8
 
 
