@@ -143,6 +143,8 @@ class _Scanner:
         self.source_lines: list[str] = []  # the raw lines, for strings with continuations
         self.sections: list[str] = []  # enclosing class names
         self.ollama_names: set[str] = {"ollama"}  # modules, clients and functions of ollama
+        # repository modules followed one import hop, by the path asked for
+        self.modules: dict[str, dict[str, tuple[str, int, str]] | None] = {}
 
     # -- places -------------------------------------------------------------------------
     def line(self, number: int | None) -> int | None:
@@ -292,27 +294,41 @@ class _Scanner:
         if level == 0:  # an absolute import of a module beside the file, or a package of it
             candidates = [f"./{'/'.join(parts)}.py", f"./{'/'.join(parts[1:])}.py"] if parts else []
         for target in candidates:
-            try:
-                display, text = self.read_include(target)
-            except (OSError, ValueError):
-                continue
-            if len(text) > 1_000_000:
-                return None
-            try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-            value: tuple[str, int, str] | None = None
-            for stmt in tree.body:
+            constants = self.module_constants(target)
+            if constants is not None:
+                return constants.get(original)
+        return None
+
+    def module_constants(self, target: str) -> dict[str, tuple[str, int, str]] | None:
+        """The string constants a module of the repository binds at its top level, read
+        once however many names are imported from it (None: no such module)."""
+        if target in self.modules:
+            return self.modules[target]
+        assert self.read_include is not None
+        found: dict[str, tuple[str, int, str]] | None
+        try:
+            display, text = self.read_include(target)
+        except (OSError, ValueError):
+            found = None
+        else:
+            found = {}
+            tree = None
+            if len(text) <= 1_000_000:
+                try:
+                    tree = ast.parse(text)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    tree = None
+            for stmt in tree.body if tree is not None else ():
                 if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                     text_value = _str(stmt.value)
-                    if text_value is not None and any(
-                            isinstance(t, ast.Name) and t.id == original for t in targets):
-                        value = (text_value, stmt.value.lineno if stmt.value else stmt.lineno,
-                                 display)
-            return value
-        return None
+                    if text_value is None or stmt.value is None:
+                        continue
+                    for name in targets:
+                        if isinstance(name, ast.Name):  # the last binding wins
+                            found[name.id] = (text_value, stmt.value.lineno, display)
+        self.modules[target] = found
+        return found
 
     def bind_scope(self, body: list[ast.stmt]) -> _Scope:
         """Names bound to string literals in one scope (nested functions and classes are
