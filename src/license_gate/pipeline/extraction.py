@@ -198,6 +198,9 @@ def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> E
 POOL_MIN_FILES = 8
 POOL_MIN_BYTES = 200_000
 MAX_WORKERS = 8
+# Bytes of files the scan keeps between reading them (for their blob id) and extracting
+# them; a repository with more to extract is read twice rather than held in memory.
+RAW_BUDGET = 16_000_000
 
 
 def pool_size(jobs: list[_Job], wanted: int | None) -> int:
@@ -280,6 +283,7 @@ class _Remembered:
     def __init__(self, cache: ExtractionCache) -> None:
         self.cache: ExtractionCache | None = cache
         self.note = ""
+        self.kept = 0  # bytes of files read for their blob id and kept for extraction
 
     @classmethod
     def open(cls, options: CheckOptions | None) -> _Remembered | None:
@@ -322,7 +326,11 @@ class _Remembered:
                 found, deps = known
                 cache.store(item, info, blob, found, deps)  # the stat key, renewed
                 return found
-            return _Job(index, item, raw=raw, info=info, blob=blob)
+            # the bytes go with the job while they fit in the budget; past it, the
+            # extractor reads the file again rather than the run holding every file
+            keep = self.kept + len(raw) <= RAW_BUDGET
+            self.kept += len(raw) if keep else 0
+            return _Job(index, item, raw=raw if keep else None, info=info, blob=blob)
         except CacheError as exc:
             self._drop(exc)
             return _Job(index, item)
