@@ -192,9 +192,9 @@ def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> E
 
 
 # A pool pays for itself only past this much work: forking two workers costs a run
-# about 20 ms, what extracting 100-150 KB of Python takes. Measured on this 2-core
-# machine (bench/README.md, "Extraction pool crossover"): 16 files of 3 KB lose 20 ms
-# with a pool; 16 files of 19 KB gain 110 ms of 370.
+# 20 to 50 ms, what extracting 100-150 KB of Python takes. Measured on a 2-core machine
+# (bench/pool_crossover.py; bench/README.md, "Extraction pool crossover"): 16 files of
+# 3 KB lose 30 ms with a pool; 16 files of 19 KB gain 60 ms of 320.
 POOL_MIN_FILES = 8
 POOL_MIN_BYTES = 200_000
 MAX_WORKERS = 8
