@@ -55,6 +55,7 @@ _CALL_ID_KEYWORDS = frozenset({"repo_id", "path", "pretrained_model_name_or_path
 # nomic-embed-text) or a name with a version (gpt2, gemma3, qwen2.5); "key_0" is neither.
 _MODEL_SHAPED = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+$|^[A-Za-z]+\d[A-Za-z0-9.]*$")
 _MUTATORS = frozenset({"append", "extend", "add", "insert", "update", "setdefault", "appendleft"})
+_ID_IN_TEXT = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9]")
 _CODE_PREFIX = re.compile(r"^\s*(?:>>>|\.\.\.|\$|In \[\d*\]:)\s?")
 
 
@@ -103,6 +104,12 @@ def _neutral(name: str) -> bool:
     """A name that says nothing either way (``label``, ``default``): its container's
     context still applies."""
     return literals.name_says(name) is None and not literals.rules_out(name)
+
+
+def _may_carry(name: str) -> bool:
+    if name.isupper() or literals.name_says(name) is not None:
+        return True
+    return name.islower() and any(w in name for w in ("llm", "embed", "checkpoint", "repo"))
 
 
 def _walk(tree: ast.AST) -> Iterator[ast.AST]:
@@ -390,13 +397,18 @@ class _Scanner:
         carry such a string. Statements without any are not walked: the cost of a file
         follows its candidates, not its size."""
         lines: set[int] = set()
-        carriers: set[str] = set(self.imports)
+        # An imported name can carry a repository module's string constant: one that is
+        # written as a constant (MODEL_ID) or says model or dataset (default_model). Classes
+        # and functions (AutoModel, load_config) carry none; counting them made every line
+        # that uses an import hot, and walking those was most of a large library's scan.
+        carriers: set[str] = {name for name in self.imports if _may_carry(name)}
         families = literals.ollama_families() if self.ollama else frozenset()
         for node in strings:
             value = node.value
             assert isinstance(value, str)
             if len(value) > 200 or "\n" in value or " " in value:
-                hot = literals.may_hold_reference(value)
+                # prose names a model by its words, or by an id written in it
+                hot = literals.may_hold_reference(value) or bool(_ID_IN_TEXT.search(value))
             else:
                 hot = "/" in value or ":" in value or bool(_MODEL_SHAPED.match(value)) or (
                     self.ollama and value.isalpha()) or value.lower() in families
@@ -504,8 +516,17 @@ class _Scanner:
         elif isinstance(node, ast.keyword):
             self.visit(node.value, self.context(name=node.arg or ""))
         else:
-            for sub_node in ast.iter_child_nodes(node):
-                self.visit(sub_node, self.context())
+            for _, value in ast.iter_fields(node):
+                if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                    # the body of an if, for, with or try: only its hot statements, as
+                    # in a module or a function
+                    self.body(value, self.context())
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            self.visit(item, self.context())
+                elif isinstance(value, ast.AST):
+                    self.visit(value, self.context())
 
     def sequence(self, elements: list[ast.expr], ctx: Context) -> None:
         """Elements share their container's context; in an argument list, an element after
