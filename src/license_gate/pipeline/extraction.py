@@ -1,7 +1,11 @@
 """The scan stage: every discovered file through its extractor, into one ``Extracted``.
 
-A file is a pure function of its bytes (and, for requirements files, the files they
-include): ``extract_file`` reads one, and ``scan`` gathers them in discovery order.
+A file's extraction is a pure function of its bytes and of the few files it reads
+besides (a requirements file's includes, a Python module followed one import hop):
+``extract_file`` does one. ``scan`` first asks the extraction cache about every file,
+then extracts the rest, in a pool of processes when there is enough of it, and gathers
+everything in discovery order; nothing about the result depends on which way a file
+took.
 """
 
 from __future__ import annotations
@@ -139,7 +143,7 @@ def _recorded(root: Path, base: Path, target: str, deps: list[Dependency]) -> tu
     return read
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Job:
     """A file to extract: its place in discovery order, and, when the cache looked at
     it, what it learnt on the way (its stat, its bytes, their blob id)."""
