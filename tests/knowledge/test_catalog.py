@@ -99,3 +99,25 @@ def test_every_rename_is_sourced_and_leads_somewhere_new() -> None:
         assert rename["to"].lower() not in olds, f"{rename['to']} is itself renamed: chain it"
         assert catalog.canonical_hub_id(rename["from"].upper()) == rename["to"]
     assert catalog.canonical_hub_id("acme/never-renamed") == "acme/never-renamed"
+
+
+def test_the_indexed_matcher_answers_as_every_glob_in_catalog_order_would() -> None:
+    import fnmatch
+
+    def brute(ecosystem: str, lowered: str, kind: Kind) -> catalog.CatalogEntry | None:
+        for entry in catalog.entries():
+            if entry.ecosystem == ecosystem and entry.kind is kind and any(
+                    fnmatch.fnmatchcase(lowered, p.lower()) for p in entry.patterns):
+                return entry
+        return None
+
+    probes = {("huggingface", Kind.MODEL, "meta-llama/llama-2-70b-chat-hf"),
+              ("huggingface", Kind.MODEL, "nobody/nothing"), ("ollama", Kind.MODEL, "")}
+    for entry in catalog.entries():
+        for pattern in entry.patterns:
+            stem = pattern.lower().replace("*", "")
+            for name in (stem, stem + "x", stem + "-instruct", stem[:-1]):
+                probes.add((entry.ecosystem, entry.kind, name))
+    assert len(probes) > 1000
+    for probe in probes:
+        assert catalog._match(*probe) is brute(*probe), probe

@@ -34,11 +34,21 @@ def choose_indexes(options: CheckOptions, found: Sequence[IndexOption], root: Pa
 def drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
     """A Hub-looking id that names a path in the repository (``models/my-model`` passed
     to from_pretrained) is a local checkpoint, not a Hub repository."""
+    import os
+
+    top = str(root)
+    seen: dict[str, bool] = {}  # a path asked once: a large library names ids thousands of times
+
+    def exists(path: str) -> bool:
+        if path not in seen:
+            seen[path] = os.path.exists(path)
+        return seen[path]
+
     kept = []
     for ref in refs:
         if ref.ecosystem == "huggingface":
-            base = (root / ref.place.path).parent
-            if (root / ref.name).exists() or (base / ref.name).exists():
+            base = os.path.dirname(os.path.join(top, ref.place.path))
+            if exists(os.path.join(top, ref.name)) or exists(os.path.join(base, ref.name)):
                 continue
         kept.append(ref)
     return kept
