@@ -268,8 +268,22 @@ def from_url(text: str) -> Candidate | None:
     return None
 
 
+# An inline image or file (``data:image/png;base64,...``): notebooks and markdown carry
+# megabytes of them, full of slashes, and never a model id.
+_BLOB = re.compile(r"base64,[A-Za-z0-9+/=]{64,}")
+
+
+def without_blobs(text: str) -> str:
+    """``text`` without its base64 payloads. Offsets past one shift; callers use them
+    only to keep what a line names in order."""
+    if "base64," not in text:
+        return text
+    return _BLOB.sub("base64, ", text)
+
+
 def urls_in(text: str) -> list[tuple[int, Candidate]]:
     """Every Hub repository URL in free text, with its offset."""
+    text = without_blobs(text)
     found: list[tuple[int, Candidate]] = []
     for match in _HUB_URL.finditer(text):
         candidate = from_url(match.group(0))
@@ -486,6 +500,7 @@ def prose(text: str) -> list[tuple[int, Candidate]]:
     """What free text (a comment, docstring, markdown paragraph) names: Hub and Ollama
     library links, ``owner/name`` of a known publisher with a version or size in the name,
     Ollama ``name:size`` tags and hosted-API model names. Each is a mention."""
+    text = without_blobs(text)
     found: dict[str, tuple[int, Candidate]] = {}
     for offset, candidate in urls_in(text):
         found.setdefault(candidate.name.lower(), (offset, candidate))

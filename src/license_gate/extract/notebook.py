@@ -37,8 +37,9 @@ class _FileLines:
         if not source_line.strip():
             return None
         # nbformat writes non-ASCII text as it is; other writers escape it
-        needles = dict.fromkeys((json.dumps(source_line, ensure_ascii=False)[1:-1],
-                                 json.dumps(source_line)[1:-1]))
+        needle = json.dumps(source_line, ensure_ascii=False)[1:-1]
+        needles = (needle,) if source_line.isascii() else (
+            needle, json.dumps(source_line)[1:-1])
         for needle in needles:
             for index in range(self.cursor, len(self.lines)):
                 if needle in self.lines[index]:
