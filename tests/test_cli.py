@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,6 +167,20 @@ def test_nothing_to_check(tmp_path: Path, run_cli) -> None:  # type: ignore[no-u
     repo(tmp_path, {"notes.txt": "hi\n", "image.png": "x"})
     result = run_cli("check", str(tmp_path))
     assert result.code == 0 and "no dependency files" in result.out
+
+
+def test_nothing_to_check_imports_no_resolver_nor_cache(tmp_path: Path) -> None:
+    """What a pre-commit run with nothing to do costs: no resolver, no cache database,
+    no hashing (a new process, since this one has imported everything already)."""
+    repo(tmp_path, {"notes.txt": "hi\n"})
+    probe = ("import sys\nfrom license_gate.cli import main\n"
+             f"code = main(['check', {str(tmp_path)!r}])\n"
+             "heavy = [m for m in ('license_gate.resolve', 'license_gate.evaluate', 'sqlite3', "
+             "'hashlib', 'pickle', 'yaml', 'license_expression') if m in sys.modules]\n"
+             "print(code, heavy)\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "LICENSE_GATE_CACHE_DIR": str(tmp_path / "c")})
+    assert run.stdout.strip().splitlines()[-1] == "0 []", run.stdout + run.stderr
 
 
 def test_files_without_references_pass_with_no_components(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -229,7 +229,7 @@ def _prefixed(report: Report, prefix: str) -> Report:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
-    from license_gate.resolve.cache import default_cache_dir
+    from license_gate.pipeline.options import default_cache_dir
 
     return None if getattr(args, "no_cache", False) else (args.cache_dir or default_cache_dir())
 

@@ -162,7 +162,8 @@ def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> E
     progress = options.progress if options is not None else None
     total = len(found.inputs)
     results: list[Extracted | None] = [None] * total
-    remembered = _Remembered.open(options)
+    # no inputs, no cache: a run with nothing to check opens no database
+    remembered = _Remembered.open(options) if found.inputs else None
     jobs: list[_Job] = []
     for index, item in enumerate(found.inputs):
         known = remembered.lookup(index, item, root) if remembered is not None else None

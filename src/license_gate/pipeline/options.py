@@ -3,6 +3,7 @@ bench) and read by every stage; no stage sees argparse or reads the environment.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,3 +35,15 @@ class CheckOptions:
     workers: int | None = None
     # told as files are scanned, components resolved and requests answered
     progress: ProgressSink | None = field(default=None, compare=False, repr=False)
+
+
+def default_cache_dir() -> Path:
+    """``LICENSE_GATE_CACHE_DIR``, else the user cache directory. Here rather than beside
+    the cache itself, so that choosing it costs a run with nothing to check no import of
+    the resolvers."""
+    env = os.environ.get("LICENSE_GATE_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("license-gate", appauthor=False))

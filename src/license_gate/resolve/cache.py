@@ -28,15 +28,6 @@ class CacheError(ResolveError):
     pass
 
 
-def default_cache_dir() -> Path:
-    env = os.environ.get("LICENSE_GATE_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("license-gate", appauthor=False))
-
-
 class Cache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
