@@ -140,7 +140,6 @@ class ExtractionCache:
         self.version = version or extractor_version()
         self.now_ns = time.time_ns()
         self._rows: list[tuple[Any, ...]] = []
-        self.hits = self.misses = 0
 
     def _conn(self) -> sqlite3.Connection:
         return self.cache.connection()
@@ -174,14 +173,12 @@ class ExtractionCache:
         found = _load(row[0])
         if found is None:
             return None
-        self.hits += 1
         return found, deps
 
     def store(self, item: Input, info: os.stat_result | None, blob: str | None,
               extracted: Extracted, deps: Sequence[Dependency]) -> None:
         """Keep what ``item`` said. A file changed too recently to be trusted keeps only
         its blob key (as does a dependency: it is then checked by its bytes)."""
-        self.misses += 1
         key = stat_key(info, self.now_ns) if info is not None else None
         if key is None and blob is None:
             return

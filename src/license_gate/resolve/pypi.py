@@ -11,7 +11,6 @@ so a dead network costs seconds, not minutes. Every failure ends as Unresolved w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -44,7 +43,6 @@ __all__ = [
     "PyPIClient",
     "PyPISource",
     "_denied",
-    "pypi_url_from_env",
     "raw_from_release",
     "redact",
     "versions_from_project",
@@ -53,10 +51,6 @@ __all__ = [
 
 class PyPIError(ResolveError):
     pass
-
-
-def pypi_url_from_env() -> str:
-    return os.environ.get("LICENSE_GATE_PYPI_URL") or DEFAULT_PYPI_URL
 
 
 def _denied(result: Denied) -> str:
