@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from license_gate.pipeline.reading import as_utf8, read_bounded, read_confined
+from license_gate.pipeline.reading import (
+    as_utf8,
+    read_bounded,
+    read_confined,
+    read_confined_bytes,
+)
 
 if TYPE_CHECKING:
     from license_gate.discover import Discovery, Input
@@ -124,23 +129,18 @@ def extract_file(item: Input, root: Path,
 def _recorded(root: Path, base: Path, target: str, deps: list[Dependency]) -> tuple[str, str]:
     """An included file read as ``read_confined`` reads it, and noted for the extraction
     cache by its repository path, stat key and blob id."""
-    import os
     import time
 
     from license_gate.pipeline.extraction_cache import Dependency, blob_id, stat_key
 
-    real = os.path.realpath(base / target)
-    relative = os.path.relpath(real, root)
+    relative = os.path.relpath(os.path.realpath(base / target), root)
     try:
-        read = read_confined(root, base, target)
-        info = os.stat(real)
-        data = read_bounded(Path(real))
+        display, raw, info = read_confined_bytes(root, base, target)
     except (OSError, ValueError):
         deps.append(Dependency(relative, None, None))
         raise
-    deps.append(Dependency(relative, stat_key(info, time.time_ns()),
-                           blob_id(data) if data is not None else None))
-    return read
+    deps.append(Dependency(relative, stat_key(info, time.time_ns()), blob_id(raw)))
+    return display, as_utf8(raw).decode("utf-8", errors="replace")
 
 
 @dataclass(frozen=True)

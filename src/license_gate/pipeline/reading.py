@@ -23,6 +23,14 @@ def read_bounded(path: Path) -> bytes | None:
 def read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
     """Read an included file; refuse anything outside the repository, too large or not
     a regular file."""
+    display, raw, _ = read_confined_bytes(root, base, target)
+    return display, as_utf8(raw).decode("utf-8", errors="replace")
+
+
+def read_confined_bytes(root: Path, base: Path, target: str
+                        ) -> tuple[str, bytes, os.stat_result]:
+    """What ``read_confined`` reads, as bytes, with the file's stat (for the extraction
+    cache, which keys an included file by both)."""
     import stat
 
     from license_gate.discover import MAX_FILE_BYTES
@@ -41,7 +49,7 @@ def read_confined(root: Path, base: Path, target: str) -> tuple[str, str]:
     raw = read_bounded(path)
     if raw is None:
         raise ValueError(f"above the {MAX_FILE_BYTES}-byte bound")
-    return display, as_utf8(raw).decode("utf-8", errors="replace")
+    return display, raw, info
 
 
 # Byte-order marks, longest first (a UTF-32 LE mark begins with the UTF-16 LE one).
