@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from license_gate.extract import (
     BINARY_FORMATS,
     DEPENDENCY_FORMATS,
     TRIGGERED_FORMATS,
-    TRIGGERED_ONLY_SUFFIXES,
     all_triggers,
     format_of,
 )
@@ -110,13 +109,12 @@ def _walk(directory: Path) -> Iterable[str]:
             yield (rel / name).as_posix()
 
 
-def _candidate_files(directory: Path) -> tuple[Iterable[str], set[str] | None]:
-    """(files to consider, files that contain a reference trigger or None if unknown)."""
+def _listed(directory: Path) -> tuple[list[str], bool]:
+    """(files to consider, whether git listed them)."""
     listed = _git_files(directory)
     if listed is None:
-        return _walk(directory), None
-    kept = [p for p in listed if not any(part in SKIP_DIRS for part in p.split("/")[:-1])]
-    return kept, _git_grep(directory, all_triggers())
+        return list(_walk(directory)), False
+    return [p for p in listed if not any(part in SKIP_DIRS for part in p.split("/")[:-1])], True
 
 
 def excluded(display: str, globs: Sequence[str]) -> bool:
@@ -142,9 +140,16 @@ def excluded(display: str, globs: Sequence[str]) -> bool:
     return False
 
 
-def discover(paths: Sequence[str], root: Path, exclude: Sequence[str] = ()) -> Discovery:
+def discover(paths: Sequence[str], root: Path, exclude: Sequence[str] = (),
+             cached: Callable[[Path], bool] | None = None) -> Discovery:
     """Find the inputs under ``paths`` (files or directories), displayed relative to root,
-    leaving out what ``exclude`` matches."""
+    leaving out what ``exclude`` matches.
+
+    A folder's files are prefiltered by ``git grep`` for the extractors' trigger words,
+    unless ``cached(folder)`` says the extraction cache knows them from an earlier run:
+    git reads every file to answer, while the cache answers for an unchanged file by its
+    stat, and a changed file without a trigger is then found so by its extractor (which
+    checks the same words), with the same result."""
     root = root.resolve()
     inputs: dict[Path, Input] = {}
     problems: list[ParseError] = []
@@ -204,15 +209,15 @@ def discover(paths: Sequence[str], root: Path, exclude: Sequence[str] = ()) -> D
             if prefix.startswith("/"):
                 prefix = path.as_posix() + "/"
             base = str(path)
-            files, triggered = _candidate_files(path)
-            for rel in files:
+            files, in_git = _listed(path)
+            formats = [(rel, fmt) for rel in files if (fmt := format_of(rel)) is not None]
+            triggered: set[str] | None = None
+            if in_git and any(fmt in TRIGGERED_FORMATS for _, fmt in formats) \
+                    and not (cached is not None and cached(path)):
+                triggered = _git_grep(path, all_triggers())
+            for rel, fmt in formats:
                 # Most files of a large tree: sources and configs without any trigger.
-                if (triggered is not None and rel not in triggered
-                        and rel[rel.rfind("."):].lower() in TRIGGERED_ONLY_SUFFIXES):
-                    continue
-                fmt = format_of(rel)
-                if fmt is None or (triggered is not None and fmt in TRIGGERED_FORMATS
-                                   and rel not in triggered):
+                if triggered is not None and fmt in TRIGGERED_FORMATS and rel not in triggered:
                     continue
                 consider(Path(base, rel), fmt, explicit=False, display=prefix + rel)
         elif os.path.lexists(path):

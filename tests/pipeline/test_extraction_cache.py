@@ -229,3 +229,50 @@ def test_the_pool_is_only_for_large_scans(monkeypatch: pytest.MonkeyPatch) -> No
     assert scan_module.pool_size(jobs(200, 50_000), 1) == 1  # --workers 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert scan_module.pool_size(jobs(200, 50_000), None) == 1  # one core
+
+
+def test_a_warm_run_over_a_git_tree_skips_the_prefilter_and_sees_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git grep reads every file of the tree to prefilter it; once the cache knows the
+    tree, it answers for unchanged files by their stat instead, and a changed file that
+    gains a model reference is still found (its extractor checks the same trigger words)."""
+    from license_gate import discover as discover_module
+    from license_gate.pipeline import scan_paths
+
+    repo = _repo(tmp_path)
+    (repo / "app" / "util.py").write_text("def double(x):\n    return 2 * x\n")
+    _age(repo / "app" / "util.py")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@localhost"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], check=True)
+    cache = tmp_path / "cache"
+    greps: list[Path] = []
+    real_grep = discover_module._git_grep
+
+    def counting_grep(directory, needles):  # type: ignore[no-untyped-def]
+        greps.append(directory)
+        return real_grep(directory, needles)
+
+    monkeypatch.setattr(discover_module, "_git_grep", counting_grep)
+    options = CheckOptions(offline=True, cache_dir=cache)
+
+    def run() -> scan_module.Extracted:
+        return scan_paths([str(repo)], repo, (), options)
+
+    first = run()
+    assert len(greps) == 1  # a cold cache: the prefilter runs
+    counter = Counter(monkeypatch)
+    second = run()
+    assert len(greps) == 1 and second == first
+    # the files the prefilter had left out are read once, found empty and remembered
+    assert counter.files == ["app/util.py", "notes.md"]
+    counter.files.clear()
+    assert run() == first and counter.files == [] and len(greps) == 1
+    util = repo / "app" / "util.py"
+    util.write_text('from transformers import AutoModel\nAutoModel.from_pretrained("Qwen/Qwen2.5-0.5B")\n')
+    _age(util, 30)
+    fourth = run()
+    assert len(greps) == 1 and counter.files == ["app/util.py"]
+    assert ("Qwen/Qwen2.5-0.5B", "app/util.py", 2) in _names(fourth)
+    assert _names(scan_paths([str(repo)], repo, (), CheckOptions(offline=True))) == _names(fourth)

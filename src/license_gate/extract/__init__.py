@@ -158,12 +158,6 @@ TRIGGERED_FORMATS = frozenset(s.name for s in FORMATS if s.triggered)
 _SUFFIXES = frozenset().union(*(s.suffixes for s in FORMATS))
 _NAMES = frozenset().union(*(s.names for s in FORMATS))
 _PREFIXES = tuple(p for s in FORMATS for p in s.prefixes)
-# Suffixes only triggered formats use: a file with one of them and no trigger can be
-# dropped before its format is even worked out.
-TRIGGERED_ONLY_SUFFIXES = frozenset(
-    suffix for suffix in _SUFFIXES
-    if all(s.triggered for s in FORMATS if suffix in s.suffixes)
-    and suffix not in (".md",))  # a README.md may be a model card, which is not triggered
 
 
 def format_of(path: str) -> str | None:

@@ -29,9 +29,20 @@ def scan_paths(paths: Sequence[str], root: Path, policy_exclude: Sequence[str],
     """Discover and scan: the policy's ``paths.exclude`` and the options' exclusions both
     leave files unread."""
     from license_gate.discover import discover
+    from license_gate.pipeline.extraction import _Remembered
 
     exclude = (*policy_exclude, *options.exclude)
-    return scan(discover(list(paths), root, exclude), root, options)
+    opened: list[_Remembered | None] = []
+
+    def cached(folder: Path) -> bool:
+        # opened only once a folder has files to read: a run with nothing to check opens
+        # no database
+        if not opened:
+            opened.append(_Remembered.open(options))
+        return opened[0] is not None and opened[0].knows(folder)
+
+    found = discover(list(paths), root, exclude, cached=cached)
+    return scan(found, root, options, remembered=opened[0] if opened else None)
 
 
 def against_baseline(report: Report, commit: str, label: str, paths: Sequence[str], root: Path,

@@ -155,15 +155,18 @@ class _Job:
     blob: str | None = None
 
 
-def scan(found: Discovery, root: Path, options: CheckOptions | None = None) -> Extracted:
+def scan(found: Discovery, root: Path, options: CheckOptions | None = None,
+         remembered: _Remembered | None = None) -> Extracted:
     """Every input through its extractor, in discovery order. With a cache directory, a
     file the cache knows unchanged is not read again; with many files to extract and
-    more than one core, they are extracted by a pool of processes."""
+    more than one core, they are extracted by a pool of processes. ``remembered``: the
+    extraction cache when discovery has opened it already."""
     progress = options.progress if options is not None else None
     total = len(found.inputs)
     results: list[Extracted | None] = [None] * total
     # no inputs, no cache: a run with nothing to check opens no database
-    remembered = _Remembered.open(options) if found.inputs else None
+    if remembered is None and found.inputs:
+        remembered = _Remembered.open(options)
     jobs: list[_Job] = []
     for index, item in enumerate(found.inputs):
         known = remembered.lookup(index, item, root) if remembered is not None else None
@@ -298,6 +301,18 @@ class _Remembered:
         from license_gate.resolve.cache import Cache
 
         return cls(ExtractionCache(Cache(options.cache_dir)))
+
+    def knows(self, folder: Path) -> bool:
+        """Whether the cache has this build's entries for files under ``folder``."""
+        from license_gate.resolve.cache import CacheError
+
+        if self.cache is None:
+            return False
+        try:
+            return self.cache.knows(folder)
+        except CacheError as exc:
+            self._drop(exc)
+            return False
 
     def lookup(self, index: int, item: Input, root: Path) -> Extracted | _Job:
         """What the cache knows of ``item``, or the job of extracting it."""

@@ -140,14 +140,41 @@ class ExtractionCache:
         self.version = version or extractor_version()
         self.now_ns = time.time_ns()
         self._rows: list[tuple[Any, ...]] = []
+        # (abspath, format) -> (display, size, mtime_ns, ino, payload, deps): this build's
+        # entries under the folders read whole by ``knows``; a path outside them is asked
+        # of the database one by one
+        self._loaded: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._folders: list[str] = []
 
     def _conn(self) -> sqlite3.Connection:
         return self.cache.connection()
+
+    def knows(self, folder: Path) -> bool:
+        """Whether this build has entries for files under ``folder`` (a run over it before);
+        they are read in one query, for ``by_stat`` to answer from memory."""
+        prefix = str(folder).rstrip("/") + "/"
+        # '0' follows '/': the range is every path that starts with the prefix, found
+        # through the primary key's index
+        rows = self._conn().execute(
+            "SELECT abspath, format, display, size, mtime_ns, ino, payload, deps FROM extraction "
+            "WHERE abspath >= ? AND abspath < ? AND version=?",
+            (prefix, prefix[:-1] + "0", self.version)).fetchall()
+        self._folders.append(prefix)
+        for abspath, fmt, *rest in rows:
+            self._loaded[(abspath, fmt)] = tuple(rest)
+        return bool(rows)
 
     def by_stat(self, item: Input, info: os.stat_result, root: Path) -> Extracted | None:
         key = stat_key(info, self.now_ns)
         if key is None:
             return None
+        path = str(item.path)
+        if any(path.startswith(folder) for folder in self._folders):
+            loaded = self._loaded.get((path, item.format))
+            if loaded is None or loaded[0] != item.display or tuple(loaded[1:4]) != key:
+                return None
+            entry = self._entry((loaded[4], loaded[5]), root)
+            return entry[0] if entry is not None else None
         row = self._conn().execute(
             "SELECT payload, deps FROM extraction WHERE abspath=? AND display=? AND format=? "
             "AND version=? AND size=? AND mtime_ns=? AND ino=?",

@@ -37,7 +37,9 @@ def drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
     import os
 
     top = str(root)
-    seen: dict[str, bool] = {}  # a path asked once: a large library names ids thousands of times
+    # asked once per file and id: a large library names ids thousands of times
+    local: dict[tuple[str, str], bool] = {}
+    seen: dict[str, bool] = {}
 
     def exists(path: str) -> bool:
         if path not in seen:
@@ -47,8 +49,12 @@ def drop_local_paths(refs: list[Reference], root: Path) -> list[Reference]:
     kept = []
     for ref in refs:
         if ref.ecosystem == "huggingface":
-            base = os.path.dirname(os.path.join(top, ref.place.path))
-            if exists(os.path.join(top, ref.name)) or exists(os.path.join(base, ref.name)):
+            key = (ref.place.path, ref.name)
+            if key not in local:
+                base = os.path.dirname(os.path.join(top, ref.place.path))
+                local[key] = exists(os.path.join(top, ref.name)) or \
+                    exists(os.path.join(base, ref.name))
+            if local[key]:
                 continue
         kept.append(ref)
     return kept

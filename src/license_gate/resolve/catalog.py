@@ -108,7 +108,9 @@ def _index() -> tuple[dict[tuple[str, Kind, str], int], dict[_Key, list[tuple[in
     return exact, prefixed, globbed
 
 
+@lru_cache(maxsize=1)
 def _renames() -> dict[tuple[Kind, str], str]:
+    # asked once per reference: a large library has thousands
     table = licensing.load_data("hub_renames.json")["renames"]
     return {(Kind(r.get("kind", "model")), r["from"].lower()): r["to"] for r in table}
 

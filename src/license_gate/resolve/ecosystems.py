@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -78,6 +79,7 @@ ENTRIES = (
 )
 
 
+@cache  # asked for every reference of a run
 def entry_for(ecosystem: str) -> Entry:
     return next((e for e in ENTRIES if e.ecosystems is not None and ecosystem in e.ecosystems),
                 next(e for e in ENTRIES if e.ecosystems is None))
